@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nsinfo: show what the running kernel tells about namespaces through the
+ * nsfs ioctls, first for the caller's own namespaces, then for a fresh set
+ * made by unshare() in a child.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/nsfs.h>
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+static const struct {
+	const char *name;
+	int type;
+} types[] = {
+	{ "mnt", CLONE_NEWNS },		{ "uts", CLONE_NEWUTS },
+	{ "ipc", CLONE_NEWIPC },	{ "user", CLONE_NEWUSER },
+	{ "pid", CLONE_NEWPID },	{ "net", CLONE_NEWNET },
+	{ "cgroup", CLONE_NEWCGROUP },	{ "time", CLONE_NEWTIME },
+};
+
+static const char *type_name(int type)
+{
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (types[i].type == type)
+			return types[i].name;
+	return "?";
+}
+
+/* "ino N" of the namespace an ioctl returned an fd for, or the errno name. */
+static void show_fd_result(const char *what, int fd)
+{
+	struct stat st;
+
+	if (fd < 0) {
+		printf(" %s=%s", what, strerrorname_np(errno));
+		return;
+	}
+	if (fstat(fd, &st) == 0)
+		printf(" %s=%lu", what, (unsigned long)st.st_ino);
+	close(fd);
+}
+
+static void show_ns(const char *name)
+{
+	char path[64];
+	struct stat st;
+	uid_t uid;
+	uint64_t id;
+	int fd, type;
+
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st)) {
+		printf("  %-7s %s\n", name, strerror(errno));
+		return;
+	}
+	printf("  %-7s ino=%lu", name, (unsigned long)st.st_ino);
+	type = ioctl(fd, NS_GET_NSTYPE);
+	printf(" nstype=%s", type < 0 ? strerrorname_np(errno) : type_name(type));
+	show_fd_result("userns", ioctl(fd, NS_GET_USERNS));
+	show_fd_result("parent", ioctl(fd, NS_GET_PARENT));
+	if (type == CLONE_NEWUSER) {
+		if (ioctl(fd, NS_GET_OWNER_UID, &uid) == 0)
+			printf(" owner_uid=%u", uid);
+		else
+			printf(" owner_uid=%s", strerrorname_np(errno));
+	}
+	if (type == CLONE_NEWNS) {
+		if (ioctl(fd, NS_GET_MNTNS_ID, &id) == 0)
+			printf(" mntns_id=%llu", (unsigned long long)id);
+		else
+			printf(" mntns_id=%s", strerrorname_np(errno));
+	}
+	printf("\n");
+	close(fd);
+}
+
+static void show_all(const char *title)
+{
+	printf("%s (pid %d, uid %d):\n", title, getpid(), getuid());
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		show_ns(types[i].name);
+}
+
+int main(void)
+{
+	int flags = 0, status;
+	pid_t pid;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	show_all("own namespaces");
+
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		flags |= types[i].type;
+	/* New pid and time namespaces apply to children: fork once more. */
+	pid = fork();
+	if (pid == 0) {
+		if (unshare(flags)) {
+			printf("unshare: %s\n", strerror(errno));
+			_exit(1);
+		}
+		pid = fork();
+		if (pid == 0) {
+			show_all("\nnew namespaces from unshare(all eight types)");
+			_exit(0);
+		}
+		if (pid < 0 || waitpid(pid, &status, 0) < 0)
+			_exit(1);
+		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		return 1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}

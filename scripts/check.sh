@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Everything a reviewer and CI need, from patches/ alone: test the report
+# parser on recorded logs, apply the series to the pristine base, build the
+# guest kernel (debug config with DEBUG=1) and the kselftests, boot, run
+# every KUnit suite and kselftest in the guest, and print the report.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+need_build_deps
+fl=$(flavour)
+out=$(outdir "$fl")
+log=$BUILD/logs/check-$fl.log
+
+info "check: the report parser on recorded console logs"
+if ! python3 -m unittest discover -s "$TOP/tests" -t "$TOP" >"$BUILD/harness-tests.log" 2>&1; then
+	cat "$BUILD/harness-tests.log" >&2
+	die "the harness's own tests failed"
+fi
+info "check: $(grep -E '^Ran [0-9]+ tests' "$BUILD/harness-tests.log"), all passed"
+
+"$TOP/scripts/tree.sh"
+"$TOP/scripts/build.sh" "$fl"
+"$TOP/scripts/selftests.sh" "$fl"
+image=$("$TOP/scripts/initramfs.sh" "$fl" check)
+# The debug kernel under software emulation is several times slower.
+[ "$fl" = debug ] && : "${TIMEOUT:=2400}"
+TIMEOUT=${TIMEOUT:-900} "$TOP/scripts/vm.sh" "$out/arch/x86/boot/bzImage" "$image" check "$log"
+python3 "$TOP/scripts/report.py" --expect-kunit --expect-kselftest "$log" |
+	tee "$BUILD/logs/report-$fl.txt"
+exit "${PIPESTATUS[0]}"

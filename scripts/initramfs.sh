@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Pack the guest's initramfs: busybox-static, guest/init, the guest tools
+# built from guest/*.c, and for MODE=check the kselftests.
+#   initramfs.sh FLAVOUR MODE [FILE...]
+# FILEs go to /usr/local/bin; CMD (environment) becomes /etc/nsid/cmd.
+# Prints the path of the image.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ $# -ge 2 ] || die "usage: initramfs.sh FLAVOUR MODE [FILE...]"
+fl=$1 mode=$2
+shift 2
+out=$(outdir "$fl")
+[ -x /bin/busybox ] || die "busybox-static is not installed: run make deps"
+need_cmd cpio cpio
+[ -f "$out/usr/include/linux/nsfs.h" ] || die "no uapi headers in $out: run make build"
+
+root=$out/initramfs-$mode
+image=$out/initramfs-$mode.cpio.gz
+rm -rf "$root"
+mkdir -p "$root"/{bin,dev,etc/nsid,proc,sys,tmp,run,root,usr/lib/nsid,usr/local/bin}
+cp /bin/busybox "$root/bin/busybox"
+install -m 755 "$TOP/guest/init" "$root/init"
+printf 'root:x:0:0:root:/root:/bin/sh\nnsid:x:1000:1000:nsid:/tmp:/bin/sh\n' >"$root/etc/passwd"
+printf 'root:x:0:\nnsid:x:1000:\n' >"$root/etc/group"
+if [ "$(id -u)" = 0 ]; then
+	mknod -m 600 "$root/dev/console" c 5 1
+	mknod -m 666 "$root/dev/null" c 1 3
+fi
+
+# Guest tools: every guest/*.c, static, against this kernel's uapi headers.
+for src in "$TOP"/guest/*.c; do
+	bin=$out/guest-bin/$(basename "$src" .c)
+	mkdir -p "$out/guest-bin"
+	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ] || [ "$out/usr/include/linux/nsfs.h" -nt "$bin" ]; then
+		ccache gcc -O2 -Wall -Wextra -Werror -static -isystem "$out/usr/include" \
+			-o "$bin" "$src" || die "cannot build $src"
+	fi
+	cp "$bin" "$root/usr/lib/nsid/"
+done
+
+if [ "$mode" = check ]; then
+	inst=$out/kselftest-install
+	[ -s "$inst/kselftest-list.txt" ] || die "no kselftests in $inst: run scripts/selftests.sh"
+	mkdir -p "$root/usr/lib/kselftests"
+	cp -a "$inst/." "$root/usr/lib/kselftests/"
+	# Every program runs twice: as root in the initial namespaces, and as
+	# uid 1000 inside a user namespace of its own.
+	while IFS=: read -r coll prog; do
+		[ -n "$prog" ] || continue
+		echo "$coll/$prog root"
+		echo "$coll/$prog userns"
+	done <"$inst/kselftest-list.txt" >"$root/usr/lib/nsid/tests.list"
+fi
+
+for f in "$@"; do
+	[ -f "$f" ] || die "ADD: no such file $f"
+	install -m 755 "$f" "$root/usr/local/bin/"
+done
+printf '%s\n' "${CMD:-}" >"$root/etc/nsid/cmd"
+
+(cd "$root" && find . -print0 | LC_ALL=C sort -z |
+	cpio --null -o -H newc --quiet -R 0:0 | gzip -1) >"$image.tmp"
+mv "$image.tmp" "$image"
+echo "$image"

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Build the patched kernel if needed, boot it and run one command as root in
+# the guest's initial namespaces. Its output goes to stdout, its exit status
+# is ours.
+#   run.sh [FILE...]   FILEs are copied to the guest's /usr/local/bin;
+#                      CMD (environment) is the command line, default nsinfo.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+need_build_deps
+fl=$(flavour)
+out=$(outdir "$fl")
+log=$BUILD/logs/run-$fl.log
+export CMD=${CMD:-nsinfo}
+
+"$TOP/scripts/tree.sh" >&2
+"$TOP/scripts/build.sh" "$fl" >&2
+image=$("$TOP/scripts/initramfs.sh" "$fl" run "$@")
+TIMEOUT=${TIMEOUT:-900} "$TOP/scripts/vm.sh" "$out/arch/x86/boot/bzImage" "$image" run "$log"
+
+# The command's lines sit between the begin and exit markers; kernel
+# messages (printk timestamps) are left out of stdout.
+awk '
+	/^\[ *[0-9]+\.[0-9]+\]/ { next }
+	/^nsid-guest: cmd begin/ { on = 1; next }
+	/^nsid-guest: cmd exit=/ { on = 0; next }
+	on { sub(/\r$/, ""); print }
+' "$log"
+python3 "$TOP/scripts/report.py" --splats-only "$log" >&2 ||
+	info "run: the kernel logged a splat while the command ran (see above, $log)"
+status=$(sed -n 's/^nsid-guest: cmd exit=\([0-9]*\).*/\1/p' "$log" | tail -n 1)
+if [ -z "$status" ]; then
+	tail -n 30 "$log" >&2
+	die "the guest did not finish the command (console: $log)"
+fi
+exit "$status"

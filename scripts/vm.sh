@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Boot a guest kernel with an initramfs under QEMU, serial console only.
+#   vm.sh BZIMAGE INITRAMFS MODE LOG
+# MODE is nsid.mode for the guest's init (check, run, shell). For check and
+# run the console goes to LOG (no TTY or stdin needed) and the boot is killed
+# after TIMEOUT seconds; shell is interactive on this terminal.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+need_cmd qemu-system-x86_64 qemu-system-x86
+[ $# -eq 4 ] || die "usage: vm.sh BZIMAGE INITRAMFS MODE LOG"
+kernel=$1 initrd=$2 mode=$3 log=$4
+[ -f "$kernel" ] || die "no kernel image $kernel: run make build"
+[ -f "$initrd" ] || die "no initramfs $initrd"
+
+append="console=ttyS0,115200 panic=-1 oops=panic nsid.mode=$mode"
+append+=" no_hash_pointers printk.devkmsg=on"
+# KUnit suites run at boot only for make check.
+[ "$mode" = check ] || append+=" kunit.enable=0"
+[ "$mode" = shell ] || append+=" loglevel=7"
+
+accel=tcg
+if [ -w /dev/kvm ] && [ -r /dev/kvm ]; then accel=kvm; fi
+qemu=(qemu-system-x86_64 -machine q35,accel="$accel" -cpu max -smp "${VM_CPUS:-2}"
+	-m "${VM_MEM:-2048}" -nodefaults -no-reboot -display none
+	-kernel "$kernel" -initrd "$initrd" -append "$append")
+
+if [ "$mode" = shell ]; then
+	exec "${qemu[@]}" -serial mon:stdio
+fi
+
+timeout=${TIMEOUT:-900}
+mkdir -p "$(dirname "$log")"
+: >"$log"
+info "vm: booting $(basename "$kernel") ($accel, mode $mode, timeout ${timeout}s), console: $log"
+rc=0
+timeout -k 10 "$timeout" "${qemu[@]}" -serial "file:$log" -monitor none </dev/null || rc=$?
+if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+	echo "nsid-host: timeout after ${timeout}s, guest killed" >>"$log"
+	info "vm: timeout after ${timeout}s, guest killed"
+elif [ "$rc" != 0 ]; then
+	info "vm: qemu exited with status $rc"
+fi
+exit 0
