@@ -38,7 +38,7 @@ lint:
 	@scripts/lint.sh
 
 test-harness:
-	@python3 -m unittest discover -s tests -t . -v
+	@python3 -m unittest discover -s tests -v
 
 clean:
 	rm -rf build/out-* build/logs

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 static void write_file(const char *path, const char *text)
@@ -39,6 +40,11 @@ int main(int argc, char *argv[])
 	if (setgroups(0, NULL) || setresgid(uid, uid, uid) ||
 	    setresuid(uid, uid, uid)) {
 		perror("nsid-asuser: dropping privileges");
+		return 1;
+	}
+	/* Changing uids made us non-dumpable: /proc/self would stay root's. */
+	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)) {
+		perror("nsid-asuser: PR_SET_DUMPABLE");
 		return 1;
 	}
 	if (unshare(CLONE_NEWUSER)) {

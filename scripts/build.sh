@@ -19,6 +19,11 @@ guest | base-guest) ;;
 debug | base-debug) frags+=("$TOP/kconfig/debug.config") ;;
 *) die "unknown flavour $fl (guest or debug)" ;;
 esac
+# The config fragments of the kselftests the guest runs must hold too.
+while read -r t; do
+	[ ! -f "$src/tools/testing/selftests/$t/config" ] ||
+		frags+=("$src/tools/testing/selftests/$t/config")
+done < <(grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/guest/kselftests")
 
 mkdir -p "$out"
 export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'

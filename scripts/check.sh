@@ -12,7 +12,7 @@ out=$(outdir "$fl")
 log=$BUILD/logs/check-$fl.log
 
 info "check: the report parser on recorded console logs"
-if ! python3 -m unittest discover -s "$TOP/tests" -t "$TOP" >"$BUILD/harness-tests.log" 2>&1; then
+if ! (cd "$TOP" && python3 -m unittest discover -s tests) >"$BUILD/harness-tests.log" 2>&1; then
 	cat "$BUILD/harness-tests.log" >&2
 	die "the harness's own tests failed"
 fi

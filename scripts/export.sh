@@ -26,7 +26,7 @@ git_t -c core.abbrev=12 -c diff.algorithm=myers -c diff.renames=true \
 	-c diff.noprefix=false -c diff.mnemonicPrefix=false \
 	-c diff.relative=false -c diff.suppressBlankEmpty=false \
 	-c format.signature= -c format.coverLetter=false \
-	-c format.numbered=auto -c format.headers= \
+	-c format.numbered=auto \
 	format-patch -q --zero-commit --no-signature --abbrev=12 \
 	--no-attach --no-thread --stat=80 -o "$tmp" "$BASE_TAG..HEAD" >/dev/null
 

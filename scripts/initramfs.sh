@@ -46,7 +46,7 @@ if [ "$mode" = check ]; then
 	cp -a "$inst/." "$root/usr/lib/kselftests/"
 	# Every program runs twice: as root in the initial namespaces, and as
 	# uid 1000 inside a user namespace of its own.
-	while IFS=: read -r coll prog; do
+	while IFS=: read -r coll prog || [ -n "${prog:-}" ]; do
 		[ -n "$prog" ] || continue
 		echo "$coll/$prog root"
 		echo "$coll/$prog userns"

@@ -4,7 +4,8 @@
 #
 # Idempotent: when the tree already holds exactly the series, it is left
 # alone. When it holds commits or edits that patches/ does not, it refuses
-# (run make export first) unless FORCE=1.
+# (run make export first) unless FORCE=1; LENIENT=1 (make run, make shell)
+# uses it as it is.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -31,6 +32,10 @@ if [ -d "$TREE/.git" ]; then
 	if [ "$tree_sum" = "$base_sum" ] && [ -z "$dirty" ] &&
 		[ "$(tree_ids)" = "$(series_ids)" ]; then
 		info "tree: $TREE is up to date (base $version + $(series_patches | wc -l) patches)"
+		exit 0
+	fi
+	if [ "${FORCE:-0}" != 1 ] && [ "${LENIENT:-0}" = 1 ]; then
+		info "tree: $TREE differs from patches/ (local work?): using it as it is"
 		exit 0
 	fi
 	if [ "${FORCE:-0}" != 1 ]; then
