@@ -2,6 +2,7 @@
 # Extract Debian's linux-source-6.12 into build/base (once per tarball) and
 # print the base version and the tarball's sha256.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 need_base

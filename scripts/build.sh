@@ -5,6 +5,7 @@
 # source (default build/linux). Output: build/out-FLAVOUR/arch/x86/boot/bzImage
 # and the exported uapi headers in build/out-FLAVOUR/usr/include.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 need_build_deps

@@ -4,6 +4,7 @@
 # guest kernel (debug config with DEBUG=1) and the kselftests, boot, run
 # every KUnit suite and kselftest in the guest, and print the report.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 need_build_deps

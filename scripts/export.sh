@@ -3,6 +3,7 @@
 # the base in build/linux. Byte-stable: exporting a tree that `make tree`
 # just made reproduces patches/ exactly.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 need_cmd git git

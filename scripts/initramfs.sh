@@ -5,6 +5,7 @@
 # FILEs go to /usr/local/bin; CMD (environment) becomes /etc/nsid/cmd.
 # Prints the path of the image.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 [ $# -ge 2 ] || die "usage: initramfs.sh FLAVOUR MODE [FILE...]"

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # the variables are for the sourcing scripts
 # Common settings and helpers, sourced by every script in scripts/.
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -2,6 +2,7 @@
 # checkpatch --strict on every patch in the series and shellcheck on the
 # project's scripts. Both must be clean.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 need_cmd shellcheck shellcheck

@@ -5,6 +5,7 @@
 #   run.sh [FILE...]   FILEs are copied to the guest's /usr/local/bin;
 #                      CMD (environment) is the command line, default nsinfo.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 need_build_deps

@@ -4,6 +4,7 @@
 # headers of the kernel built for FLAVOUR.
 #   selftests.sh [FLAVOUR]  ->  build/out-FLAVOUR/kselftest-install
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 need_build_deps

@@ -2,6 +2,7 @@
 # Boot the patched kernel into an interactive shell, with the kselftests in
 # /usr/lib/kselftests and the guest tools on PATH. Ctrl-A X quits QEMU.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 need_build_deps

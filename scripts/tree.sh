@@ -7,6 +7,7 @@
 # (run make export first) unless FORCE=1; LENIENT=1 (make run, make shell)
 # uses it as it is.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 need_cmd git git

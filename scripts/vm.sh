@@ -5,6 +5,7 @@
 # run the console goes to LOG (no TTY or stdin needed) and the boot is killed
 # after TIMEOUT seconds; shell is interactive on this terminal.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 need_cmd qemu-system-x86_64 qemu-system-x86
@@ -21,7 +22,7 @@ append+=" no_hash_pointers printk.devkmsg=on"
 
 accel=tcg
 if [ -w /dev/kvm ] && [ -r /dev/kvm ]; then accel=kvm; fi
-qemu=(qemu-system-x86_64 -machine q35,accel="$accel" -cpu max -smp "${VM_CPUS:-2}"
+qemu=(qemu-system-x86_64 -machine "q35,accel=$accel" -cpu max -smp "${VM_CPUS:-2}"
 	-m "${VM_MEM:-2048}" -nodefaults -no-reboot -display none
 	-kernel "$kernel" -initrd "$initrd" -append "$append")
 
