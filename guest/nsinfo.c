@@ -69,6 +69,12 @@ static void show_ns(const char *name)
 		return;
 	}
 	printf("  %-7s ino=%lu", name, (unsigned long)st.st_ino);
+#ifdef NS_GET_ID
+	if (ioctl(fd, NS_GET_ID, &id) == 0)
+		printf(" id=%llu", (unsigned long long)id);
+	else
+		printf(" id=%s", strerrorname_np(errno));
+#endif
 	type = ioctl(fd, NS_GET_NSTYPE);
 	printf(" nstype=%s", type < 0 ? strerrorname_np(errno) : type_name(type));
 	show_fd_result("userns", ioctl(fd, NS_GET_USERNS));

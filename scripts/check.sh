@@ -12,12 +12,17 @@ fl=$(flavour)
 out=$(outdir "$fl")
 log=$BUILD/logs/check-$fl.log
 
+mkdir -p "$BUILD/logs"
 info "check: the report parser on recorded console logs"
-if ! (cd "$TOP" && python3 -m unittest discover -s tests) >"$BUILD/harness-tests.log" 2>&1; then
-	cat "$BUILD/harness-tests.log" >&2
+harness_log=$BUILD/logs/harness-tests.log
+rc=0
+(cd "$TOP" && python3 -m unittest discover -s tests) >"$harness_log" 2>&1 || rc=$?
+ran=$(grep -E '^Ran [0-9]+ tests' "$harness_log" || true)
+if [ "$rc" != 0 ] || [ -z "$ran" ] || [ "$ran" = "Ran 0 tests" ]; then
+	cat "$harness_log" >&2
 	die "the harness's own tests failed"
 fi
-info "check: $(grep -E '^Ran [0-9]+ tests' "$BUILD/harness-tests.log"), all passed"
+info "check: $ran, all passed"
 
 "$TOP/scripts/tree.sh"
 "$TOP/scripts/build.sh" "$fl"
