@@ -8,7 +8,7 @@
 SHELL := /bin/bash
 export DEBUG ADD CMD FORCE TIMEOUT
 
-.PHONY: all deps tree export build check run shell lint test-harness clean
+.PHONY: all deps tree export build check run shell lint bisect test-harness clean
 
 all: check
 
@@ -36,6 +36,9 @@ shell:
 
 lint:
 	@scripts/lint.sh
+
+bisect:
+	@scripts/bisect.sh
 
 test-harness:
 	@python3 -m unittest discover -s tests -v
