@@ -9,7 +9,7 @@ BASE_DIR=$BUILD/base			# pristine extracted base, read-only use
 TREE=${TREE:-$BUILD/linux}		# git work tree: base commit + the series
 BASE_TAG=nsid-base			# tag on the base commit in $TREE
 JOBS=${JOBS:-$(nproc)}
-export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/nsid-ccache}
+export CCACHE_DIR=${CCACHE_DIR:-${HOME:-$BUILD}/.cache/nsid-ccache}
 
 die() {
 	printf 'error: %s\n' "$*" >&2
