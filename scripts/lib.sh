@@ -10,6 +10,9 @@ TREE=${TREE:-$BUILD/linux}		# git work tree: base commit + the series
 BASE_TAG=nsid-base			# tag on the base commit in $TREE
 JOBS=${JOBS:-$(nproc)}
 export CCACHE_DIR=${CCACHE_DIR:-${HOME:-$BUILD}/.cache/nsid-ccache}
+# Paths under build/ are hashed relative to it, so that every clone of the
+# repository (CI's included) shares the cache.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$BUILD}
 
 die() {
 	printf 'error: %s\n' "$*" >&2
