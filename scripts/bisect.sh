@@ -21,7 +21,10 @@ for c in $(git_t rev-list --reverse "$BASE_TAG..$head"); do
 	subject=$(git_t log -1 --format=%s "$c")
 	git_t checkout -q "$c"
 	info "bisect: [$n] $subject"
-	if ! OUT=$BUILD/out-bisect "$TOP/scripts/build.sh" guest >"$BUILD/logs/bisect-$n.log" 2>&1; then
+	# Configure afresh at each patch: options appear with the patches.
+	rm -f "$BUILD/out-bisect/.nsid-config"
+	if ! OUT=$BUILD/out-bisect KCONFIG_LENIENT=1 "$TOP/scripts/build.sh" guest \
+		>"$BUILD/logs/bisect-$n.log" 2>&1; then
 		tail -n 30 "$BUILD/logs/bisect-$n.log" >&2
 		die "patch $n ($subject) does not build"
 	fi
