@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Boot a guest kernel with an initramfs under QEMU, serial console only.
 #   vm.sh BZIMAGE INITRAMFS MODE LOG
-# MODE is nsid.mode for the guest's init (check, run, shell). For check and
-# run the console goes to LOG (no TTY or stdin needed) and the boot is killed
-# after TIMEOUT seconds; shell is interactive on this terminal.
+# MODE is nsid.mode for the guest's init (check, run, bench, shell). For
+# check, run and bench the console goes to LOG (no TTY or stdin needed) and
+# the boot is killed after TIMEOUT seconds; shell is interactive on this
+# terminal. VM_APPEND (environment) adds kernel parameters (nsid.reps=R).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -19,6 +20,7 @@ append+=" no_hash_pointers printk.devkmsg=on"
 # KUnit suites run at boot only for make check.
 [ "$mode" = check ] || append+=" kunit.enable=0"
 [ "$mode" = shell ] || append+=" loglevel=7"
+[ -z "${VM_APPEND:-}" ] || append+=" $VM_APPEND"
 
 accel=tcg
 if [ -w /dev/kvm ] && [ -r /dev/kvm ]; then accel=kvm; fi

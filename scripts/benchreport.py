@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Turn the BENCH lines of make bench's console logs into a table of ratios.
+
+    benchreport.py --base LOG... --patched LOG...
+
+Each log is one boot; each boot ran nsbench several times. A benchmark's
+samples are taken in log order (boot, then run) and the i-th patched sample
+is paired with the i-th base sample (the boots alternate: base, patched,
+base, ...). Ratios are patched/base of the value, so for ops/s higher is
+better and for ns/op lower is better. The lookup scaling ratio (10000 vs 10
+live mount namespaces) is measured within one boot and shown per kernel.
+
+Goals (printed with PASS/FAIL on the median, informative only):
+create-TYPE patched/base >= 0.97 (not the -best rows: fastest batch only);
+lookup-*-scale on the patched kernel <= 1.5.
+Exit status 0, or 1 when the base or the patched logs hold no BENCH line.
+"""
+
+import argparse
+import re
+import statistics
+import sys
+
+BENCH_RE = re.compile(r"^BENCH name=(\S+) unit=(\S+) value=([0-9.eE+-]+)")
+CREATE_GOAL = 0.97
+KINDS = ["uts", "ipc", "mnt", "pid", "cgroup", "time", "user", "net", "mix"]
+SCALE_GOAL = 1.5
+
+
+def parse(logs):
+    """{name: [values in log order]}, {name: unit}, number of runs."""
+    values, units = {}, {}
+    for log in logs:
+        with open(log, errors="replace") as f:
+            for line in f:
+                m = BENCH_RE.match(line.rstrip("\r\n"))
+                if m:
+                    name, unit, value = m.group(1), m.group(2), float(m.group(3))
+                    values.setdefault(name, []).append(value)
+                    units[name] = unit
+    return values, units
+
+
+def mmm(xs):
+    return min(xs), statistics.median(xs), max(xs)
+
+
+def fmt(x):
+    if x >= 1000:
+        return f"{x:.0f}"
+    if x >= 10:
+        return f"{x:.1f}"
+    return f"{x:.3f}"
+
+
+def order_key(name):
+    # create-* in nsbench's order, then the lookups
+    if is_create(name):
+        return (0, KINDS.index(name[7:]), name)
+    if name.endswith("-best") and is_create(name[:-5]):
+        return (1, KINDS.index(name[7:-5]), name)
+    return (2, 0, name)
+
+
+def is_create(name):
+    """create-TYPE: the whole run's create+destroy rate, which has a goal."""
+    return name.startswith("create-") and name[7:] in KINDS
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--base", nargs="+", required=True, help="console logs of the base boots")
+    ap.add_argument("--patched", nargs="+", required=True, help="console logs of the patched boots")
+    args = ap.parse_args()
+
+    base, units = parse(args.base)
+    patched, punits = parse(args.patched)
+    units.update(punits)
+    if not base or not patched:
+        print("error: no BENCH lines in the %s logs" % ("base" if not base else "patched"),
+              file=sys.stderr)
+        return 1
+
+    out = []
+    out.append("make bench: patched vs unpatched base, same guest config, QEMU TCG")
+    out.append("(absolute times are distorted by emulation: read the ratios)")
+    out.append("base: %d boot(s), patched: %d boot(s)" % (len(args.base), len(args.patched)))
+    out.append("")
+    hdr = "%-26s %-6s %10s %10s  %6s %6s %6s  %-7s %s" % (
+        "benchmark", "unit", "base med", "patch med", "min", "med", "max", "goal", "")
+    out.append("patched/base ratio per benchmark (ops/s: higher is better, ns/op: lower is better)")
+    out.append(hdr)
+    out.append("-" * len(hdr))
+    names = sorted((set(base) | set(patched)), key=order_key)
+    for name in names:
+        if name.endswith("-scale"):
+            continue
+        b, p = base.get(name, []), patched.get(name, [])
+        if not b or not p:
+            out.append("%-26s missing on the %s kernel" % (name, "base" if not b else "patched"))
+            continue
+        n = min(len(b), len(p))
+        ratios = [p[i] / b[i] for i in range(n) if b[i] > 0]
+        lo, med, hi = mmm(ratios)
+        goal, verdict = "", ""
+        if is_create(name):
+            goal = ">=%.2f" % CREATE_GOAL
+            verdict = "PASS" if med >= CREATE_GOAL else "FAIL"
+        out.append("%-26s %-6s %10s %10s  %6.3f %6.3f %6.3f  %-7s %s (n=%d)" % (
+            name, units[name], fmt(statistics.median(b)), fmt(statistics.median(p)),
+            lo, med, hi, goal, verdict, n))
+
+    scales = [name for name in names if name.endswith("-scale")]
+    if scales:
+        out.append("")
+        out.append("lookup scaling: time per op with 10000 vs 10 live mount namespaces, same boot")
+    hdr2 = "%-26s %-8s %6s %6s %6s  %-7s %s" % ("benchmark", "kernel", "min", "med", "max", "goal", "")
+    if scales:
+        out.append(hdr2)
+        out.append("-" * len(hdr2))
+    for name in scales:
+        for kernel, data in (("base", base), ("patched", patched)):
+            xs = data.get(name, [])
+            if not xs:
+                out.append("%-26s %-8s missing" % (name, kernel))
+                continue
+            lo, med, hi = mmm(xs)
+            goal = "<=%.1f" % SCALE_GOAL
+            if kernel == "patched":
+                verdict = "PASS" if med <= SCALE_GOAL else "FAIL"
+            else:
+                verdict = "(reference)"
+            out.append("%-26s %-8s %6.3f %6.3f %6.3f  %-7s %s (n=%d)" % (
+                name, kernel, lo, med, hi, goal, verdict, len(xs)))
+    print("\n".join(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
