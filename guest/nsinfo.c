@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * nsinfo: show what the running kernel tells about namespaces through the
- * nsfs ioctls, first for the caller's own namespaces, then for a fresh set
- * made by unshare() in a child.
+ * nsfs ioctls and file handles, first for the caller's own namespaces, then
+ * for a fresh set made by unshare() in a child.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -54,6 +54,40 @@ static void show_fd_result(const char *what, int fd)
 	close(fd);
 }
 
+#ifdef NSFS_FILE_HANDLE_SIZE_VER0
+#ifndef FD_NSFS_ROOT
+#define FD_NSFS_ROOT -10003
+#endif
+/* The namespace's file handle, printed, and opened again from it alone. */
+static void show_handle(int fd, const struct stat *st)
+{
+	char buf[sizeof(struct file_handle) + MAX_HANDLE_SZ]
+		__attribute__((aligned(8)));
+	struct file_handle *fh = (struct file_handle *)buf;
+	struct stat st2;
+	int mnt_id, nfd;
+
+	fh->handle_bytes = MAX_HANDLE_SZ;
+	printf("          ");
+	if (name_to_handle_at(fd, "", fh, &mnt_id, AT_EMPTY_PATH)) {
+		printf("handle=%s\n", strerrorname_np(errno));
+		return;
+	}
+	printf("handle=%x:", fh->handle_type);
+	for (unsigned int i = 0; i < fh->handle_bytes; i++)
+		printf("%02x", fh->f_handle[i]);
+	nfd = open_by_handle_at(FD_NSFS_ROOT, fh, O_RDONLY | O_CLOEXEC);
+	if (nfd < 0) {
+		printf(" open_by_handle_at=%s\n", strerrorname_np(errno));
+		return;
+	}
+	printf(" open_by_handle_at=%s\n",
+	       fstat(nfd, &st2) == 0 && st2.st_ino == st->st_ino ?
+	       "same-namespace" : "DIFFERENT-NAMESPACE");
+	close(nfd);
+}
+#endif
+
 static void show_ns(const char *name)
 {
 	char path[64];
@@ -92,6 +126,9 @@ static void show_ns(const char *name)
 			printf(" mntns_id=%s", strerrorname_np(errno));
 	}
 	printf("\n");
+#ifdef NSFS_FILE_HANDLE_SIZE_VER0
+	show_handle(fd, &st);
+#endif
 	close(fd);
 }
 
