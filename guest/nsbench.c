@@ -351,6 +351,76 @@ static double time_statmount(const struct pool *p, long ops, uint64_t ns_id)
 	return now() - t0;
 }
 
+#ifdef NSFS_FILE_HANDLE_SIZE_VER0
+/* Namespace file handles: only the patched kernel's headers have them. */
+#ifndef FD_NSFS_ROOT
+#define FD_NSFS_ROOT -10003
+#endif
+
+static char handle_buf[sizeof(struct file_handle) + MAX_HANDLE_SZ]
+	__attribute__((aligned(8)));
+static struct file_handle *const handle = (struct file_handle *)handle_buf;
+
+static void handle_of(int fd)
+{
+	int mnt_id;
+
+	handle->handle_bytes = MAX_HANDLE_SZ;
+	if (name_to_handle_at(fd, "", handle, &mnt_id, AT_EMPTY_PATH))
+		die("name_to_handle_at");
+}
+
+/* open_by_handle_at(FD_NSFS_ROOT) of the handle in handle_buf, and close. */
+static double time_handle_open(const struct pool *p, long ops, uint64_t unused)
+{
+	double t0 = now();
+
+	(void)p;
+	(void)unused;
+	for (long i = 0; i < ops; i++) {
+		int fd = open_by_handle_at(FD_NSFS_ROOT, handle, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0)
+			die("open_by_handle_at");
+		close(fd);
+	}
+	return now() - t0;
+}
+
+/* open("/proc/self/ns/net") and close: what a handle open replaces. */
+static double time_proc_open(const struct pool *p, long ops, uint64_t unused)
+{
+	double t0 = now();
+
+	(void)p;
+	(void)unused;
+	for (long i = 0; i < ops; i++) {
+		int fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0)
+			die("open /proc/self/ns/net");
+		close(fd);
+	}
+	return now() - t0;
+}
+
+static void bench_handle_vs_proc(void)
+{
+	double proc, byhandle;
+	int fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		die("open /proc/self/ns/net");
+	handle_of(fd);
+	close(fd);
+	proc = best_of_3(time_proc_open, NULL, 0);
+	byhandle = best_of_3(time_handle_open, NULL, 0);
+	report("open-proc-net", "ns/op", proc, " path=/proc/self/ns/net");
+	report("open-handle-net", "ns/op", byhandle, " mountfd=FD_NSFS_ROOT");
+	report("handle-vs-proc", "ratio", byhandle / proc, " open-handle-net/open-proc-net");
+}
+#endif
+
 static long lookup_n[2] = { 10, 10000 };
 
 static int lookup_child(const void *arg)
@@ -361,6 +431,9 @@ static int lookup_child(const void *arg)
 	long max = lookup_n[0] > lookup_n[1] ? lookup_n[0] : lookup_n[1];
 	struct rlimit rl = { .rlim_cur = max + 64, .rlim_max = max + 64 };
 	double next[2], stat[2], t0, secs;
+#ifdef NSFS_FILE_HANDLE_SIZE_VER0
+	double byhandle[2];
+#endif
 	struct pool p = { 0 };
 	char name[48];
 
@@ -374,6 +447,9 @@ static int lookup_child(const void *arg)
 	p.ids = calloc(max, sizeof(*p.ids));
 	if (!p.fds || !p.ids)
 		die("calloc");
+#ifdef NSFS_FILE_HANDLE_SIZE_VER0
+	bench_handle_vs_proc();
+#endif
 	/* A minimal private mount namespace: every copy is cheap. */
 	if (unshare(CLONE_NEWNS))
 		die("unshare(mnt)");
@@ -402,7 +478,17 @@ static int lookup_child(const void *arg)
 		snprintf(name, sizeof(name), "lookup-statmount-n%ld", n);
 		report(name, "ns/op", stat[k], " live=%ld mnt_ns_id=%llu", n,
 		       (unsigned long long)p.ids[n / 2]);
+#ifdef NSFS_FILE_HANDLE_SIZE_VER0
+		handle_of(p.fds[n / 2]);
+		byhandle[k] = best_of_3(time_handle_open, &p, 0);
+		snprintf(name, sizeof(name), "lookup-handle-n%ld", n);
+		report(name, "ns/op", byhandle[k], " live=%ld", n);
+#endif
 	}
+#ifdef NSFS_FILE_HANDLE_SIZE_VER0
+	report("lookup-handle-scale", "ratio", byhandle[1] / byhandle[0], " n=%ld/%ld",
+	       lookup_n[1], lookup_n[0]);
+#endif
 	report("lookup-next-scale", "ratio", next[1] / next[0], " n=%ld/%ld", lookup_n[1],
 	       lookup_n[0]);
 	report("lookup-statmount-scale", "ratio", stat[1] / stat[0], " n=%ld/%ld", lookup_n[1],
