@@ -2,14 +2,19 @@
 /*
  * nsbench: namespace micro-benchmarks for make bench (scripts/bench.sh).
  * Uses only interfaces Linux 6.12 already has, so that the very same
- * program runs on the unpatched base and on the patched kernel.
+ * program runs on the unpatched base and on the patched kernel; listns()
+ * is the one exception: where it fails with ENOSYS (the base) only the
+ * /proc side of that benchmark runs.
  *
  *   nsbench [-c COUNT] create TYPE   create+destroy throughput of one type
  *                                    (uts ipc mnt net pid cgroup time user)
  *                                    or mix (all eight types in turn)
  *   nsbench [-c COUNT] lookup [N1 N2] mount namespace lookup with N1 and N2
  *                                    live mount namespaces (10 and 10000)
- *   nsbench all                      every create benchmark, then lookup
+ *   nsbench [-c COUNT] listns [N]    enumerating every namespace: listns()
+ *                                    vs the /proc walk, with N processes
+ *                                    holding a uts namespace each (1000)
+ *   nsbench all                      every create benchmark, lookup, listns
  *
  * Every result is one line on stdout:
  *   BENCH name=create-uts unit=ops/s value=12345.6 count=2000 secs=0.162
@@ -34,18 +39,35 @@
  * times ioctl(init_mntns_fd, NS_MNT_GET_NEXT) + close of the returned fd,
  * and statmount() of the root mount of the mid-range namespace by its
  * mnt_ns_id (struct mnt_id_req, MNT_ID_REQ_SIZE_VER1). Best of 3 trials.
+ *
+ * Listns: a child forks N processes that each unshare(CLONE_NEWUTS) and
+ * pause(), then enumerates every namespace of the system two ways, in 5
+ * interleaved trials: listns() (syscall 470, pages of 1024 ids, cursor =
+ * the last id, until ENOENT; each trial times 20 enumerations, -c
+ * changes that) and the way lsns does it (readdir /proc; for every PID
+ * fstatat() of each /proc/PID/ns/ENTRY into a set of unique dev:inode
+ * pairs; one enumeration per trial). enum-listns-nN and enum-proc-nN are
+ * the best trial's time per enumeration, listns-vs-proc their ratio
+ * proc/listns (how many times faster listns() is), with both counts:
+ * each method must find at least the N namespaces of the children
+ * (else an error), and counts=differ flags that they found different
+ * numbers. All N processes are killed and reaped at the end.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -497,11 +519,313 @@ static int lookup_child(const void *arg)
 	return 0;
 }
 
+/* ---- enumerating every namespace: listns() vs the /proc walk ---- */
+
+#ifndef __NR_listns
+#define __NR_listns 470
+#endif
+
+/*
+ * struct ns_id_req of mainline's uapi <linux/nsfs.h> (NS_ID_REQ_SIZE_VER0)
+ * under a name of its own: 6.12's headers lack it, the patched ones may
+ * have it.
+ */
+struct listns_req {
+	uint32_t size;
+	uint32_t spare;
+	uint64_t ns_id;		/* cursor: the last id already seen, 0 first */
+	uint32_t ns_type;	/* CLONE_NEW* bits, 0: every type */
+	uint32_t spare2;
+	uint64_t user_ns_id;	/* 0: any owner */
+};
+
+_Static_assert(sizeof(struct listns_req) == 32, "NS_ID_REQ_SIZE_VER0");
+
+#define LISTNS_PAGE 1024		/* ids per listns() call */
+#define ENUM_TRIALS 5			/* interleaved trials, the best counts */
+static long enum_n = 1000;		/* processes, one uts namespace each */
+static const long enum_listns_loops = 20;	/* listns() enumerations per trial */
+
+static uint64_t listns_ids[LISTNS_PAGE];
+
+static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+static void fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "nsbench: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	exit(1);
+}
+
+/*
+ * How many namespaces listns() reports, page by page until ENOENT, or -1
+ * when the kernel has no listns() (ENOSYS). check: also make sure every
+ * page holds ascending ids above the cursor (the untimed pass).
+ */
+static long enum_listns(int check)
+{
+	struct listns_req req = { .size = sizeof(req) };
+	long total = 0, n;
+
+	for (;;) {
+		n = syscall(__NR_listns, &req, listns_ids, LISTNS_PAGE, 0);
+		if (n < 0 && errno == ENOENT)
+			return total;
+		if (n < 0 && errno == ENOSYS && total == 0)
+			return -1;
+		if (n < 0)
+			die("listns(ns_id=%llu)", (unsigned long long)req.ns_id);
+		if (n == 0 || n > LISTNS_PAGE)
+			fail("listns(ns_id=%llu) returned %ld ids (1..%d or ENOENT expected)",
+			     (unsigned long long)req.ns_id, n, LISTNS_PAGE);
+		for (long i = 0; check && i < n; i++)
+			if (listns_ids[i] <= (i ? listns_ids[i - 1] : req.ns_id))
+				fail("listns(ns_id=%llu): id %llu at %ld does not ascend",
+				     (unsigned long long)req.ns_id,
+				     (unsigned long long)listns_ids[i], i);
+		total += n;
+		req.ns_id = listns_ids[n - 1];
+	}
+}
+
+/* A set of namespaces by (st_dev, st_ino), open addressing; ino 0: free. */
+struct nsset {
+	struct nskey {
+		uint64_t dev, ino;
+	} *slot;
+	size_t cap;			/* a power of 2 */
+	size_t n;
+};
+
+static void nsset_init(struct nsset *s, size_t cap)
+{
+	free(s->slot);
+	s->slot = calloc(cap, sizeof(*s->slot));
+	if (!s->slot)
+		die("calloc");
+	s->cap = cap;
+	s->n = 0;
+}
+
+static void nsset_add(struct nsset *s, uint64_t dev, uint64_t ino)
+{
+	size_t i = ((ino ^ dev << 32) * 0x9e3779b97f4a7c15ULL >> 17) & (s->cap - 1);
+
+	for (; s->slot[i].ino; i = (i + 1) & (s->cap - 1))
+		if (s->slot[i].ino == ino && s->slot[i].dev == dev)
+			return;
+	s->slot[i].dev = dev;
+	s->slot[i].ino = ino;
+	if (++s->n * 2 > s->cap) {
+		struct nsset big = { 0 };
+
+		nsset_init(&big, s->cap * 2);
+		for (i = 0; i < s->cap; i++)
+			if (s->slot[i].ino)
+				nsset_add(&big, s->slot[i].dev, s->slot[i].ino);
+		free(s->slot);
+		*s = big;
+	}
+}
+
+/* The entries of /proc/PID/ns on 6.12: lsns's list and the *_for_children. */
+static const char *const proc_ns_entries[] = {
+	"ns/cgroup", "ns/ipc", "ns/mnt", "ns/net", "ns/pid", "ns/pid_for_children",
+	"ns/time", "ns/time_for_children", "ns/user", "ns/uts",
+};
+
+/*
+ * How many distinct namespaces the processes in /proc are in, the way
+ * lsns finds them: for every /proc/PID, fstatat() of each ns/ entry
+ * (following the link to the nsfs inode), collected by dev:inode. As in
+ * lsns, a process that exits meanwhile, an entry this kernel lacks and one
+ * the caller may not look at (EACCES) are skipped.
+ */
+static long enum_proc(struct nsset *set)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *de;
+	struct stat st;
+
+	if (!proc)
+		die("opendir /proc");
+	memset(set->slot, 0, set->cap * sizeof(*set->slot));
+	set->n = 0;
+	while ((errno = 0, de = readdir(proc))) {
+		int dfd;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		dfd = openat(dirfd(proc), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0 && errno == ENOENT)
+			continue;
+		if (dfd < 0)
+			die("open /proc/%s", de->d_name);
+		for (size_t i = 0; i < ARRAY_SIZE(proc_ns_entries); i++) {
+			if (fstatat(dfd, proc_ns_entries[i], &st, 0) == 0)
+				nsset_add(set, st.st_dev, st.st_ino);
+			else if (errno != ENOENT && errno != ESRCH && errno != EACCES)
+				die("stat /proc/%s/%s", de->d_name, proc_ns_entries[i]);
+		}
+		close(dfd);
+	}
+	if (errno)
+		die("readdir /proc");
+	closedir(proc);
+	return set->n;
+}
+
+struct holders {
+	pid_t *pid;
+	long n;
+};
+
+/*
+ * n children, each in a uts namespace of its own (the cheapest type to
+ * make), paused until killed. Each reports on a pipe once it has
+ * unshared; a child whose parent dies is killed too (PR_SET_PDEATHSIG).
+ */
+static void holders_spawn(struct holders *h, long n)
+{
+	pid_t parent = getpid();
+	long got = 0, bad = 0;
+	int ready[2];
+	char buf[256];
+	ssize_t r;
+
+	h->pid = calloc(n, sizeof(*h->pid));
+	if (!h->pid)
+		die("calloc");
+	if (pipe2(ready, O_CLOEXEC))
+		die("pipe");
+	fflush(stdout);
+	for (h->n = 0; h->n < n; h->n++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("fork #%ld", h->n);
+		if (pid == 0) {
+			char c;
+
+			close(ready[0]);
+			if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+				_exit(1);
+			c = unshare(CLONE_NEWUTS) ? 'e' : 'k';
+			if (write(ready[1], &c, 1) != 1)
+				_exit(1);
+			for (;;)
+				pause();
+		}
+		h->pid[h->n] = pid;
+	}
+	close(ready[1]);
+	while (got < n) {
+		size_t want = n - got < (long)sizeof(buf) ? (size_t)(n - got) : sizeof(buf);
+
+		r = read(ready[0], buf, want);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			die("read the children's pipe");
+		if (r == 0)
+			fail("listns: %ld of %ld children died before they unshared", n - got, n);
+		for (ssize_t i = 0; i < r; i++)
+			bad += buf[i] != 'k';
+		got += r;
+	}
+	close(ready[0]);
+	if (bad)
+		fail("listns: unshare(CLONE_NEWUTS) failed in %ld of %ld children", bad, n);
+}
+
+/* Kill every child, then reap every one. */
+static void holders_reap(struct holders *h)
+{
+	for (long i = 0; i < h->n; i++)
+		if (kill(h->pid[i], SIGKILL))
+			die("kill %d", (int)h->pid[i]);
+	for (long i = 0; i < h->n; i++)
+		if (waitpid(h->pid[i], NULL, 0) < 0)
+			die("waitpid %d", (int)h->pid[i]);
+	free(h->pid);
+	h->pid = NULL;
+	h->n = 0;
+}
+
+static int listns_child(const void *arg)
+{
+	long loops = opt_count ? opt_count : enum_listns_loops;
+	long n = enum_n, nproc, nlistns;
+	double t0, secs, proc_best = 0, listns_best = 0;
+	struct holders h = { 0 };
+	struct nsset set = { 0 };
+	char name[48];
+	int rc = 0;
+
+	(void)arg;
+	nsset_init(&set, 4096);
+	t0 = now();
+	holders_spawn(&h, n);
+	secs = now() - t0;
+	report("enum-pool-create", "ops/s", n / secs, " count=%ld secs=%.3f", n, secs);
+
+	/* Untimed: what each method finds (listns()'s pages checked too). */
+	nproc = enum_proc(&set);
+	nlistns = enum_listns(1);
+	if (nproc < n) {
+		fprintf(stderr, "nsbench: listns: the /proc walk found %ld namespaces, %s %ld\n",
+			nproc, "fewer than the children's", n);
+		rc = 1;
+	}
+	if (nlistns >= 0 && nlistns < n) {
+		fprintf(stderr, "nsbench: listns: listns() found %ld namespaces, %s %ld\n",
+			nlistns, "fewer than the children's", n);
+		rc = 1;
+	}
+
+	for (int trial = 0; trial < ENUM_TRIALS; trial++) {
+		t0 = now();
+		enum_proc(&set);
+		secs = now() - t0;
+		if (trial == 0 || secs < proc_best)
+			proc_best = secs;
+		if (nlistns < 0)
+			continue;
+		t0 = now();
+		for (long i = 0; i < loops; i++)
+			enum_listns(0);
+		secs = (now() - t0) / loops;
+		if (trial == 0 || secs < listns_best)
+			listns_best = secs;
+	}
+	holders_reap(&h);
+	free(set.slot);
+
+	snprintf(name, sizeof(name), "enum-proc-n%ld", n);
+	report(name, "ns/op", proc_best * 1e9, " live=%ld found=%ld entries=%zu trials=%d", n,
+	       nproc, ARRAY_SIZE(proc_ns_entries), ENUM_TRIALS);
+	if (nlistns < 0)	/* no listns() (ENOSYS): the /proc side only */
+		return rc;
+	snprintf(name, sizeof(name), "enum-listns-n%ld", n);
+	report(name, "ns/op", listns_best * 1e9, " live=%ld found=%ld page=%d trials=%d loops=%ld",
+	       n, nlistns, LISTNS_PAGE, ENUM_TRIALS, loops);
+	report("listns-vs-proc", "ratio", proc_best / listns_best,
+	       " enum-proc/enum-listns n=%ld proc-found=%ld listns-found=%ld counts=%s", n, nproc,
+	       nlistns, nproc == nlistns ? "equal" : "differ");
+	return rc;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
 		"usage: nsbench [-c COUNT] create uts|ipc|mnt|net|pid|cgroup|time|user|mix\n"
 		"       nsbench [-c COUNT] lookup [N1 N2]\n"
+		"       nsbench [-c COUNT] listns [N]\n"
 		"       nsbench [-c COUNT] all\n");
 	exit(2);
 }
@@ -544,6 +868,16 @@ int main(int argc, char **argv)
 		}
 		return in_child(lookup_child, NULL);
 	}
+	if (!strcmp(argv[0], "listns")) {
+		if (argc == 2) {
+			enum_n = atol(argv[1]);
+			if (enum_n < 1)
+				usage();
+		} else if (argc != 1) {
+			usage();
+		}
+		return in_child(listns_child, NULL);
+	}
 	if (!strcmp(argv[0], "all") && argc == 1) {
 		/* Network namespaces last: their teardown is asynchronous. */
 		static const char *const order[] = {
@@ -558,6 +892,10 @@ int main(int argc, char **argv)
 		}
 		sleep(1);
 		rc |= in_child(lookup_child, NULL);
+		sleep(1);
+		rc |= in_child(listns_child, NULL);
+		/* Let the 1000 exits settle before a next run's create-uts. */
+		sleep(1);
 		return rc ? 1 : 0;
 	}
 	usage();

@@ -2,7 +2,8 @@
 /*
  * nsinfo: show what the running kernel tells about namespaces through the
  * nsfs ioctls and file handles, first for the caller's own namespaces, then
- * for a fresh set made by unshare() in a child.
+ * for a fresh set made by unshare() in a child, then, while that child still
+ * holds them, every namespace listns() lists, opened by id alone.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/nsfs.h>
@@ -139,9 +141,146 @@ static void show_all(const char *title)
 		show_ns(types[i].name);
 }
 
+/* ---- listns() ---- */
+
+/*
+ * Mainline's numbers, under names of their own: 6.12's headers lack them,
+ * and the checks above test whether the headers have NS_GET_ID and handles.
+ */
+#define LISTNS_NR		470	/* __NR_listns */
+#define LISTNS_NS_GET_ID	_IOR(0xb7, 13, __u64)
+#define LISTNS_FILEID_NSFS	0xf1
+#define LISTNS_FD_NSFS_ROOT	-10003
+#define LISTNS_PAGE		4	/* small: the listing shows the pagination */
+
+/* struct ns_id_req of mainline's uapi <linux/nsfs.h>, 32 bytes */
+struct listns_req {
+	uint32_t size;
+	uint32_t spare;
+	uint64_t ns_id;		/* cursor: the last id already seen, 0 first */
+	uint32_t ns_type;	/* CLONE_NEW* bits, 0: every type */
+	uint32_t spare2;
+	uint64_t user_ns_id;	/* 0: any owner */
+};
+
+/* One page of ids above cursor, of the types in ns_type (0: all). */
+static long listns_page(uint64_t cursor, uint32_t ns_type, uint64_t *ids, size_t nr)
+{
+	struct listns_req req = {
+		.size = sizeof(req), .ns_id = cursor, .ns_type = ns_type,
+	};
+
+	return syscall(LISTNS_NR, &req, ids, nr, 0);
+}
+
+/* Open a namespace by an id-only file handle (ns_type and ns_inum 0). */
+static int open_ns_by_id(uint64_t id)
+{
+	char buf[sizeof(struct file_handle) + 16] __attribute__((aligned(8)));
+	struct file_handle *fh = (struct file_handle *)buf;
+	struct {
+		uint64_t ns_id;
+		uint32_t ns_type;
+		uint32_t ns_inum;
+	} nsfh = { .ns_id = id };
+
+	fh->handle_bytes = sizeof(nsfh);
+	fh->handle_type = LISTNS_FILEID_NSFS;
+	memcpy(fh->f_handle, &nsfh, sizeof(nsfh));
+	return open_by_handle_at(LISTNS_FD_NSFS_ROOT, fh, O_RDONLY | O_CLOEXEC);
+}
+
+/* One listed id: its type and inode, and the id of its owning user ns. */
+static void show_listed(uint64_t id)
+{
+	struct stat st;
+	uint64_t owner;
+	int fd, ufd, type;
+
+	printf("  id=%-5llu", (unsigned long long)id);
+	fd = open_ns_by_id(id);
+	if (fd < 0) {
+		printf(" open_by_handle_at=%s\n", strerrorname_np(errno));
+		return;
+	}
+	type = ioctl(fd, NS_GET_NSTYPE);
+	printf(" %-7s", type < 0 ? strerrorname_np(errno) : type_name(type));
+	if (fstat(fd, &st) == 0)
+		printf(" ino=%lu", (unsigned long)st.st_ino);
+	ufd = ioctl(fd, NS_GET_USERNS);
+	if (ufd < 0)
+		printf(" userns_id=%s", strerrorname_np(errno));
+	else if (ioctl(ufd, LISTNS_NS_GET_ID, &owner))
+		printf(" userns_id=%s", strerrorname_np(errno));
+	else
+		printf(" userns_id=%llu", (unsigned long long)owner);
+	if (ufd >= 0)
+		close(ufd);
+	close(fd);
+	printf("\n");
+}
+
+/*
+ * How many namespaces of the types in ns_type listns() lists, page by
+ * page; with show, each one too. -1 (errno set) on an error other than
+ * the ENOENT that ends the list.
+ */
+static long listns_walk(uint32_t ns_type, int show, int *calls)
+{
+	uint64_t ids[LISTNS_PAGE], cursor = 0;
+	long n, total = 0;
+
+	for (*calls = 1;; ++*calls) {
+		n = listns_page(cursor, ns_type, ids, LISTNS_PAGE);
+		if (n < 0)
+			return errno == ENOENT ? total : -1;
+		if (n == 0 || n > LISTNS_PAGE) {
+			errno = ERANGE;
+			return -1;
+		}
+		for (long i = 0; show && i < n; i++)
+			show_listed(ids[i]);
+		total += n;
+		cursor = ids[n - 1];
+	}
+}
+
+static void show_listns(void)
+{
+	uint64_t id;
+	long total, n, sum = 0;
+	int calls;
+
+	if (listns_page(0, 0, &id, 1) < 0 && errno == ENOSYS) {
+		printf("\nlistns(): not available on this kernel (ENOSYS), skipped\n");
+		return;
+	}
+	printf("\nlistns(): every namespace listed, %d ids per call, each opened by id:\n",
+	       LISTNS_PAGE);
+	total = listns_walk(0, 1, &calls);
+	if (total < 0) {
+		printf("  listns: %s after %d calls\n", strerrorname_np(errno), calls);
+		return;
+	}
+	printf("  %ld namespaces in %d calls (the last one ENOENT)\n", total, calls);
+	printf("listns() per type (ns_type filter):");
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		n = listns_walk(types[i].type, 0, &calls);
+		if (n < 0)
+			printf(" %s=%s", types[i].name, strerrorname_np(errno));
+		else
+			printf(" %s=%ld", types[i].name, n);
+		sum += n < 0 ? 0 : n;
+	}
+	printf("\n");
+	if (sum != total)
+		printf("  MISMATCH: the per-type counts add up to %ld, not %ld\n", sum, total);
+}
+
 int main(void)
 {
-	int flags = 0, status;
+	int flags = 0, status, ready[2], done[2];
+	char c;
 	pid_t pid;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -149,9 +288,19 @@ int main(void)
 
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
 		flags |= types[i].type;
-	/* New pid and time namespaces apply to children: fork once more. */
+	if (pipe(ready) || pipe(done)) {
+		printf("pipe: %s\n", strerror(errno));
+		return 1;
+	}
+	/*
+	 * New pid and time namespaces apply to children: fork once more. The
+	 * grandchild stays in the new namespaces (says so on ready) until
+	 * listns() has listed them (done closes).
+	 */
 	pid = fork();
 	if (pid == 0) {
+		close(ready[0]);
+		close(done[1]);
 		if (unshare(flags)) {
 			printf("unshare: %s\n", strerror(errno));
 			_exit(1);
@@ -159,12 +308,23 @@ int main(void)
 		pid = fork();
 		if (pid == 0) {
 			show_all("\nnew namespaces from unshare(all eight types)");
+			if (write(ready[1], "r", 1) != 1 || read(done[0], &c, 1) < 0)
+				_exit(1);
 			_exit(0);
 		}
+		close(ready[1]);
+		close(done[0]);
 		if (pid < 0 || waitpid(pid, &status, 0) < 0)
 			_exit(1);
 		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
 	}
+	close(ready[1]);
+	close(done[0]);
+	/* Nothing to read when the child failed: list the others anyway. */
+	if (pid > 0 && read(ready[0], &c, 1) < 0)
+		printf("read: %s\n", strerror(errno));
+	show_listns();
+	close(done[1]);
 	if (pid < 0 || waitpid(pid, &status, 0) < 0)
 		return 1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;

@@ -13,8 +13,13 @@ live mount namespaces) is measured within one boot and shown per kernel.
 Goals (printed with PASS/FAIL on the median, informative only):
 create-TYPE patched/base >= 0.97 (not the -best rows: fastest batch only);
 lookup-*-scale on the patched kernel <= 1.5; handle-vs-proc (a namespace
-opened by file handle vs by /proc/self/ns/net, same boot) <= 0.7. File
-handles exist on the patched kernel only.
+opened by file handle vs by /proc/self/ns/net, same boot) <= 0.7;
+listns-vs-proc (time to enumerate every namespace by the /proc walk vs by
+listns(), same boot, with 1000 extra namespaces) >= 100. File handles and
+listns() exist on the patched kernel only. Under the listns-vs-proc rows,
+the number of namespaces each enumeration found, per run: MISMATCH when the
+/proc walk and listns() disagree, FEWER when one found less than the
+namespaces the benchmark made.
 Exit status 0, or 1 when the base or the patched logs hold no BENCH line.
 """
 
@@ -23,11 +28,14 @@ import re
 import statistics
 import sys
 
-BENCH_RE = re.compile(r"^BENCH name=(\S+) unit=(\S+) value=([0-9.eE+-]+)")
+BENCH_RE = re.compile(r"^BENCH name=(\S+) unit=(\S+) value=([0-9.eE+-]+)(.*)$")
+FIELD_RE = re.compile(r"(\S+)=(\S*)")
 CREATE_GOAL = 0.97
 KINDS = ["uts", "ipc", "mnt", "pid", "cgroup", "time", "user", "net", "mix"]
 SCALE_GOAL = 1.5
 VS_PROC_GOAL = 0.7
+LISTNS_GOAL = 100.0
+NO_HANDLES = "n/a (no file handles)"
 
 
 def is_within(name):
@@ -35,8 +43,19 @@ def is_within(name):
     return name.endswith("-scale") or name.endswith("-vs-proc")
 
 
-def parse(logs):
-    """{name: [values in log order]}, {name: unit}, number of runs."""
+def within_goal(name):
+    """(">=" or "<=", limit, what the base prints when it lacks the row)."""
+    if name == "listns-vs-proc":
+        # /proc walk time / listns() time: higher is better
+        return ">=", LISTNS_GOAL, "n/a (no listns)"
+    if name.endswith("-vs-proc"):
+        return "<=", VS_PROC_GOAL, NO_HANDLES
+    return "<=", SCALE_GOAL, NO_HANDLES if "handle" in name else "missing"
+
+
+def parse(logs, fields=None):
+    """{name: [values in log order]}, {name: unit}. With a dict as fields,
+    also {name: [{key: value} of the words after value=, in log order]}."""
     values, units = {}, {}
     for log in logs:
         with open(log, errors="replace") as f:
@@ -46,11 +65,62 @@ def parse(logs):
                     name, unit, value = m.group(1), m.group(2), float(m.group(3))
                     values.setdefault(name, []).append(value)
                     units[name] = unit
+                    if fields is not None:
+                        fields.setdefault(name, []).append(dict(FIELD_RE.findall(m.group(4))))
     return values, units
 
 
 def mmm(xs):
     return min(xs), statistics.median(xs), max(xs)
+
+
+def fmt_ratio(x):
+    """A ratio for the min/med/max columns: 3 decimals below 10."""
+    if x >= 100:
+        return f"{x:.0f}"
+    if x >= 10:
+        return f"{x:.1f}"
+    return f"{x:.3f}"
+
+
+def found_counts(kernel, fields):
+    """The namespaces each enumeration found, per run, grouped: from the
+    listns-vs-proc rows (/proc walk and listns() in the same run), else
+    from the enum-proc-nN rows (a kernel without listns()). MISMATCH when
+    the two disagree, FEWER when one found less than the N namespaces the
+    benchmark made. None without such rows."""
+    runs = []
+    for f in fields.get("listns-vs-proc", []):
+        try:
+            runs.append((int(f["n"]), int(f["proc-found"]), int(f["listns-found"])))
+        except (KeyError, ValueError):
+            pass
+    if not runs:
+        for name in sorted(fields):
+            if name.startswith("enum-proc-n"):
+                for f in fields[name]:
+                    try:
+                        runs.append((int(f["live"]), int(f["found"]), None))
+                    except (KeyError, ValueError):
+                        pass
+    if not runs:
+        return None
+    groups, differ, fewer = {}, 0, 0
+    for n, proc, lns in runs:
+        key = "/proc %d" % proc + ("" if lns is None else ", listns() %d" % lns)
+        groups[key] = groups.get(key, 0) + 1
+        differ += lns is not None and lns != proc
+        fewer += proc < n or (lns is not None and lns < n)
+    flags = []
+    if differ:
+        flags.append("MISMATCH in %d of %d runs" % (differ, len(runs)))
+    if fewer:
+        flags.append("FEWER than the %d made in %d of %d runs" % (
+            max(r[0] for r in runs), fewer, len(runs)))
+    return "%-26s %-8s %s%s" % (
+        "  namespaces found", kernel,
+        "; ".join("%s (%d run%s)" % (k, v, "s" if v > 1 else "") for k, v in groups.items()),
+        ": " + ", ".join(flags) if flags else "")
 
 
 def fmt(x):
@@ -62,7 +132,7 @@ def fmt(x):
 
 
 def order_key(name):
-    # create-* in nsbench's order, then the lookups
+    # create-* in nsbench's order, then the -best rows, then the rest by name
     if is_create(name):
         return (0, KINDS.index(name[7:]), name)
     if name.endswith("-best") and is_create(name[:-5]):
@@ -75,14 +145,15 @@ def is_create(name):
     return name.startswith("create-") and name[7:] in KINDS
 
 
-def main():
+def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--base", nargs="+", required=True, help="console logs of the base boots")
     ap.add_argument("--patched", nargs="+", required=True, help="console logs of the patched boots")
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
 
-    base, units = parse(args.base)
-    patched, punits = parse(args.patched)
+    fields = {"base": {}, "patched": {}}
+    base, units = parse(args.base, fields["base"])
+    patched, punits = parse(args.patched, fields["patched"])
     units.update(punits)
     if not base or not patched:
         print("error: no BENCH lines in the %s logs" % ("base" if not base else "patched"),
@@ -127,27 +198,36 @@ def main():
         out.append("")
         out.append("ratios within one boot: *-scale = time per op with 10000 vs 10 live mount")
         out.append("namespaces; handle-vs-proc = open by handle / open of /proc/self/ns/net")
+        if "listns-vs-proc" in scales:
+            out.append("listns-vs-proc = time to enumerate every namespace by the /proc walk /")
+            out.append("by listns() (how many times faster listns() is; higher is better)")
     hdr2 = "%-26s %-8s %6s %6s %6s  %-7s %s" % ("benchmark", "kernel", "min", "med", "max", "goal", "")
     if scales:
         out.append(hdr2)
         out.append("-" * len(hdr2))
     for name in scales:
+        op, limit, absent = within_goal(name)
         for kernel, data in (("base", base), ("patched", patched)):
             xs = data.get(name, [])
             if not xs:
                 out.append("%-26s %-8s %s" % (name, kernel, "missing" if kernel == "patched"
-                                              or name.endswith("-scale") and "handle" not in name
-                                              else "n/a (no file handles)"))
+                                              else absent))
                 continue
             lo, med, hi = mmm(xs)
-            limit = VS_PROC_GOAL if name.endswith("-vs-proc") else SCALE_GOAL
-            goal = "<=%.1f" % limit
+            goal = "%s%g" % (op, limit)
             if kernel == "patched":
-                verdict = "PASS" if med <= limit else "FAIL"
+                ok = med >= limit if op == ">=" else med <= limit
+                verdict = "PASS" if ok else "FAIL"
             else:
                 verdict = "(reference)"
-            out.append("%-26s %-8s %6.3f %6.3f %6.3f  %-7s %s (n=%d)" % (
-                name, kernel, lo, med, hi, goal, verdict, len(xs)))
+            out.append("%-26s %-8s %6s %6s %6s  %-7s %s (n=%d)" % (
+                name, kernel, fmt_ratio(lo), fmt_ratio(med), fmt_ratio(hi), goal, verdict,
+                len(xs)))
+        if name == "listns-vs-proc":
+            for kernel in ("base", "patched"):
+                line = found_counts(kernel, fields[kernel])
+                if line:
+                    out.append(line)
     print("\n".join(out))
     return 0
 
