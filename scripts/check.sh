@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Everything a reviewer and CI need, from patches/ alone: test the report
 # parser on recorded logs, apply the series to the pristine base, build the
-# guest kernel (debug config with DEBUG=1) and the kselftests, boot, run
-# every KUnit suite and kselftest in the guest, and print the report.
+# guest kernel (debug config with DEBUG=1), the kselftests and the examples
+# of the documentation, boot, run every KUnit suite, kselftest and example in
+# the guest, and print the report.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -27,6 +28,7 @@ info "check: $ran, all passed"
 "$TOP/scripts/tree.sh"
 "$TOP/scripts/build.sh" "$fl"
 "$TOP/scripts/selftests.sh" "$fl"
+"$TOP/scripts/docexamples.sh" "$fl"
 image=$("$TOP/scripts/initramfs.sh" "$fl" check)
 # The debug kernel under software emulation is several times slower.
 [ "$fl" = debug ] && : "${TIMEOUT:=2400}"
