@@ -5,12 +5,17 @@
 #   make check     every test, in the guest; DEBUG=1 for the debug kernel
 #   make bench     patched vs unpatched base kernel: benchmark ratios
 #                  (BENCH_BOOTS=3 BENCH_REPS=3 SKIP_BUILD=1)
+#   make nsctl     build the nsctl tool (tools/nsctl) into build/nsctl/nsctl
+#   make nsctl-test  build it and run its tests on this machine (as root)
+#   make deb       Debian packages of the patched kernel, in build/deb
+#                  (DEB_CONFIG=debian (default), guest, or a config file)
 # See README.md.
 
 SHELL := /bin/bash
-export DEBUG ADD CMD FORCE TIMEOUT BENCH_BOOTS BENCH_REPS BENCH_CMD SKIP_BUILD
+export DEBUG ADD CMD FORCE TIMEOUT BENCH_BOOTS BENCH_REPS BENCH_CMD SKIP_BUILD DEB_CONFIG
 
-.PHONY: all deps tree export build check run shell bench lint bisect test-harness clean
+.PHONY: all deps tree export build check run shell bench lint bisect test-harness clean \
+	nsctl nsctl-test deb
 
 all: check
 
@@ -44,6 +49,15 @@ lint:
 
 bisect:
 	@scripts/bisect.sh
+
+nsctl:
+	@tools/nsctl/build.sh
+
+nsctl-test:
+	@tools/nsctl/check.sh
+
+deb:
+	@scripts/deb.sh
 
 test-harness:
 	@python3 -m unittest discover -s tests -v

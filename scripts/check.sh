@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Everything a reviewer and CI need, from patches/ alone: test the report
 # parser on recorded logs, apply the series to the pristine base, build the
-# guest kernel (debug config with DEBUG=1), the kselftests and the examples
-# of the documentation, boot, run every KUnit suite, kselftest and example in
-# the guest, and print the report.
+# guest kernel (debug config with DEBUG=1), the kselftests, nsctl and the
+# examples of the documentation, boot, run every KUnit suite, kselftest,
+# nsctl test and example in the guest, and print the report. nsctl's tests
+# also run natively, on this machine's own kernel.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -24,6 +25,19 @@ if [ "$rc" != 0 ] || [ -z "$ran" ] || [ "$ran" = "Ran 0 tests" ]; then
 	die "the harness's own tests failed"
 fi
 info "check: $ran, all passed"
+
+# nsctl on this machine's own kernel, whatever it has (tools/nsctl/check.sh).
+nsctl_log=$BUILD/logs/nsctl-native.log
+if [ "$(id -u)" = 0 ]; then
+	info "check: nsctl's tests on this machine's kernel ($(uname -r))"
+	"$TOP/tools/nsctl/check.sh" >"$nsctl_log" 2>&1 || {
+		tail -n 40 "$nsctl_log" >&2
+		die "nsctl's tests failed on this machine (see $nsctl_log)"
+	}
+	info "check: nsctl: $(grep -c '^ok' "$nsctl_log") ok, $(grep -c '^not ok' "$nsctl_log") not ok"
+else
+	info "check: nsctl's native tests skipped: they need root"
+fi
 
 "$TOP/scripts/tree.sh"
 "$TOP/scripts/build.sh" "$fl"

@@ -10,6 +10,7 @@ pkgs=(
 	cpio busybox-static qemu-system-x86	# the guest
 	libcap-dev	# selftests
 	sparse shellcheck	# make lint, C=1
+	linux-config-6.12 dpkg-dev rsync	# make deb: Debian's config, bindeb-pkg
 )
 
 missing=()

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Pack the guest's initramfs: busybox-static, guest/init, the guest tools
-# built from guest/*.c, and for MODE=check the kselftests.
+# built from guest/*.c, for MODE=check the kselftests and the documentation's
+# examples, and for MODE=fuzz Debian's trinity (with the shared libraries it
+# needs) and guest/nsid-fuzz.
 #   initramfs.sh FLAVOUR MODE [FILE...]
 # FILEs go to /usr/local/bin; CMD (environment) becomes /etc/nsid/cmd.
 # Prints the path of the image.
@@ -39,6 +41,9 @@ for src in "$TOP"/guest/*.c; do
 	fi
 	cp "$bin" "$root/usr/lib/nsid/"
 done
+# nsctl (tools/nsctl), on PATH in every mode: plain C, libc only.
+nsctl=$("$TOP/tools/nsctl/build.sh") || die "cannot build nsctl"
+cp "$nsctl" "$root/usr/lib/nsid/"
 
 if [ "$mode" = check ]; then
 	inst=$out/kselftest-install
@@ -52,6 +57,33 @@ if [ "$mode" = check ]; then
 		echo "$coll/$prog root"
 		echo "$coll/$prog userns"
 	done <"$inst/kselftest-list.txt" >"$root/usr/lib/nsid/tests.list"
+	# nsctl's tests (TAP), run like a kselftest program: as root and as
+	# uid 1000 in a user namespace of its own.
+	install -D -m 755 "$TOP/tools/nsctl/test-nsctl.sh" \
+		"$root/usr/lib/kselftests/nsctl/test-nsctl.sh"
+	printf '%s\n' "nsctl/test-nsctl.sh root" "nsctl/test-nsctl.sh userns" \
+		>>"$root/usr/lib/nsid/tests.list"
+	# The documentation's example programs (scripts/docexamples.sh), run
+	# the same two ways.
+	if [ -d "$out/doc-examples" ]; then
+		mkdir -p "$root/usr/lib/kselftests/docs"
+		for ex in "$out"/doc-examples/*; do
+			[ -f "$ex" ] || continue
+			cp "$ex" "$root/usr/lib/kselftests/docs/"
+			echo "docs/$(basename "$ex") root"
+			echo "docs/$(basename "$ex") userns"
+		done >>"$root/usr/lib/nsid/tests.list"
+	fi
+fi
+
+if [ "$mode" = fuzz ]; then
+	trinity=$(command -v trinity) || die "trinity is not installed: run make deps"
+	install -D -m 755 "$trinity" "$root/usr/bin/trinity"
+	# Debian builds it dynamically: its libraries and loader, same paths.
+	while read -r lib; do
+		install -D -m 755 "$lib" "$root$lib"
+	done < <(ldd "$trinity" | grep -o '/[^ ]*')
+	install -m 755 "$TOP/guest/nsid-fuzz" "$root/usr/lib/nsid/"
 fi
 
 for f in "$@"; do
