@@ -3,7 +3,8 @@
 # the guest's initial namespaces. Its output goes to stdout, its exit status
 # is ours.
 #   run.sh [FILE...]   FILEs are copied to the guest's /usr/local/bin;
-#                      CMD (environment) is the command line, default nsinfo.
+#                      CMD (environment) is the command line, default
+#                      nsinfo, then nsctl list --tree.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -12,7 +13,7 @@ need_build_deps
 fl=$(flavour)
 out=$(outdir "$fl")
 log=$BUILD/logs/run-$fl.log
-export CMD=${CMD:-nsinfo}
+export CMD=${CMD:-"nsinfo && echo && echo 'nsctl list --tree:' && nsctl list --tree"}
 
 LENIENT=1 "$TOP/scripts/tree.sh" >&2
 "$TOP/scripts/build.sh" "$fl" >&2
