@@ -12,7 +12,8 @@
 # See README.md.
 
 SHELL := /bin/bash
-export DEBUG ADD CMD FORCE TIMEOUT BENCH_BOOTS BENCH_REPS BENCH_CMD SKIP_BUILD DEB_CONFIG
+export DEBUG ADD CMD FORCE TIMEOUT BENCH_BOOTS BENCH_REPS BENCH_CMD SKIP_BUILD DEB_CONFIG \
+	BISECT_FROM
 
 .PHONY: all deps tree export build check run shell bench lint bisect test-harness clean \
 	nsctl nsctl-test deb

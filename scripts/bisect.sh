@@ -2,6 +2,7 @@
 # Build the guest kernel at every patch of the series, to prove that the
 # series is bisectable. Uses build/linux (checked out patch by patch and
 # restored afterwards) and its own output directory build/out-bisect.
+# BISECT_FROM=N starts at the Nth patch (the earlier ones were done before).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -18,6 +19,7 @@ mkdir -p "$BUILD/logs"
 n=0
 for c in $(git_t rev-list --reverse "$BASE_TAG..$head"); do
 	n=$((n + 1))
+	[ "$n" -ge "${BISECT_FROM:-1}" ] || continue
 	subject=$(git_t log -1 --format=%s "$c")
 	git_t checkout -q "$c"
 	info "bisect: [$n] $subject"
@@ -29,4 +31,4 @@ for c in $(git_t rev-list --reverse "$BASE_TAG..$head"); do
 		die "patch $n ($subject) does not build"
 	fi
 done
-info "bisect: all $n patches build"
+info "bisect: patches ${BISECT_FROM:-1} to $n of $n build"
