@@ -5,6 +5,9 @@
 #   make check     every test, in the guest; DEBUG=1 for the debug kernel
 #   make bench     patched vs unpatched base kernel: benchmark ratios
 #                  (BENCH_BOOTS=3 BENCH_REPS=3 SKIP_BUILD=1)
+#   make fuzz      trinity and nsfuzz in the debug kernel, bounded
+#                  (FUZZ_SEED=1 FUZZ_CALLS=500000 FUZZ_TRINITY_OPS=2000
+#                  SKIP_BUILD=1 FUZZ_KERNEL=bzImage)
 #   make nsctl     build the nsctl tool (tools/nsctl) into build/nsctl/nsctl
 #   make nsctl-test  build it and run its tests on this machine (as root)
 #   make deb       Debian packages of the patched kernel, in build/deb
@@ -13,9 +16,9 @@
 
 SHELL := /bin/bash
 export DEBUG ADD CMD FORCE TIMEOUT BENCH_BOOTS BENCH_REPS BENCH_CMD SKIP_BUILD DEB_CONFIG \
-	BISECT_FROM
+	BISECT_FROM FUZZ_SEED FUZZ_CALLS FUZZ_TRINITY_OPS FUZZ_KERNEL
 
-.PHONY: all deps tree export build check run shell bench lint bisect test-harness clean \
+.PHONY: all deps tree export build check run shell bench fuzz lint bisect test-harness clean \
 	nsctl nsctl-test deb
 
 all: check
@@ -44,6 +47,9 @@ shell:
 
 bench:
 	@scripts/bench.sh
+
+fuzz:
+	@scripts/fuzz.sh
 
 lint:
 	@scripts/lint.sh

@@ -8,6 +8,7 @@ pkgs=(
 	gcc make libc6-dev flex bison bc libelf-dev libssl-dev	# kernel build
 	xz-utils git ccache python3 perl dwarves kmod
 	cpio busybox-static qemu-system-x86	# the guest
+	trinity	# make fuzz (runs in the guest only)
 	libcap-dev	# selftests
 	sparse shellcheck	# make lint, C=1
 	linux-config-6.12 dpkg-dev rsync	# make deb: Debian's config, bindeb-pkg

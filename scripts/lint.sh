@@ -46,7 +46,7 @@ done < <(series_patches)
 info "lint: checkpatch --strict on $n patches: $([ $bad = 0 ] && echo clean || echo FAILED)"
 
 mapfile -t scripts < <(cd "$TOP" && ls scripts/*.sh tools/nsctl/build.sh tools/nsctl/check.sh .ci/run)
-sh_scripts=(guest/init tools/nsctl/test-nsctl.sh)	# POSIX sh, for busybox
+sh_scripts=(guest/init guest/nsid-fuzz tools/nsctl/test-nsctl.sh)	# POSIX sh, for busybox
 if (cd "$TOP" && shellcheck -x -s bash "${scripts[@]}" &&
 	shellcheck -s sh "${sh_scripts[@]}"); then
 	info "lint: shellcheck on $((${#scripts[@]} + ${#sh_scripts[@]})) scripts: clean"

@@ -1,0 +1,1930 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nsfuzz: a bounded fuzzer for the namespace-id interfaces, with an oracle.
+ *
+ *   nsfuzz [-s SEED] [-n CALLS] [-j WORKERS] [-c CHURN_USEC] [-q] [-v SHOWN]
+ *
+ * Makes CALLS fuzzed system calls (default 500000) from a PRNG seeded with
+ * SEED (default 1): open_by_handle_at() with random and mutated-valid nsfs
+ * file handles (FD_NSFS_ROOT, real nsfs fds, bind-mounted nsfs fds and bad
+ * fds as the mount fd), name_to_handle_at() on nsfs fds, listns() with
+ * random and mutated-valid struct ns_id_req and bad buffers, and the nsfs
+ * ioctls with mutated numbers. Meanwhile a churn process creates and
+ * destroys namespaces of all eight types (also inside nested user and pid
+ * namespaces, and pinned by bind mounts) and passes fds of some of them in.
+ *
+ * Every result is checked against ../shared/SPEC.md sections 5 and 6:
+ * errnos outside the allowed set (most argument errors are predicted
+ * exactly, in the documented order), an fd for a malformed handle or for a
+ * namespace the caller may not see (without may_see_all_namespaces(), any fd
+ * must be one of the caller's own namespaces), a refused handle of a
+ * namespace that must open (the caller's own, or, with
+ * may_see_all_namespaces(), one it holds an fd of), listns() ids out of
+ * order, not above the cursor, more than asked for, of the wrong type,
+ * invisible to the caller or missing (paging must be complete), a count
+ * from listns() with a faulting buffer, and fds left open at the end.
+ *
+ * WORKERS processes (default 2) share the calls, each with its own PRNG
+ * stream (SEED + its number) and namespace pool; the churn pauses
+ * CHURN_USEC microseconds between steps (default 0). -q leaves out the
+ * progress lines, -v sets how many violations each worker shows (default
+ * 25; all are counted). The last line is "nsfuzz: PASS" or "nsfuzz: FAIL"; the exit status is 0
+ * or 1 (2 for usage or setup errors).
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <linux/nsfs.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+#endif
+
+/* uapi this series adds, for headers that predate it. */
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+#ifndef FD_NSFS_ROOT
+#define FD_NSFS_ROOT -10003
+#endif
+#ifndef FD_PIDFS_ROOT
+#define FD_PIDFS_ROOT -10002
+#endif
+#ifndef FD_INVALID
+#define FD_INVALID -10009
+#endif
+#ifndef FILEID_NSFS
+#define FILEID_NSFS 0xf1
+#endif
+#ifndef MAX_HANDLE_SZ
+#define MAX_HANDLE_SZ 128
+#endif
+#ifndef AT_HANDLE_FID
+#define AT_HANDLE_FID 0x200
+#endif
+#ifndef AT_HANDLE_MNT_ID_UNIQUE
+#define AT_HANDLE_MNT_ID_UNIQUE 0x001
+#endif
+#ifndef __NR_listns
+#define __NR_listns 470
+#endif
+#ifndef NSIO
+#define NSIO 0xb7
+#endif
+#ifndef NS_GET_ID
+#define NS_GET_ID _IOR(NSIO, 13, __u64)
+#endif
+#ifndef NS_MNT_GET_INFO
+struct mnt_ns_info {
+	__u32 size;
+	__u32 nr_mounts;
+	__u64 mnt_ns_id;
+};
+#define MNT_NS_INFO_SIZE_VER0 16
+#define NS_MNT_GET_INFO _IOR(NSIO, 10, struct mnt_ns_info)
+#define NS_MNT_GET_NEXT _IOR(NSIO, 11, struct mnt_ns_info)
+#define NS_MNT_GET_PREV _IOR(NSIO, 12, struct mnt_ns_info)
+#endif
+#ifndef NSFS_FILE_HANDLE_SIZE_VER0
+struct nsfs_file_handle {
+	__u64 ns_id;
+	__u32 ns_type;
+	__u32 ns_inum;
+};
+#define NSFS_FILE_HANDLE_SIZE_VER0 16
+#define NSFS_FILE_HANDLE_SIZE_LATEST sizeof(struct nsfs_file_handle)
+#endif
+#ifndef NS_ID_REQ_SIZE_VER0
+struct ns_id_req {
+	__u32 size;
+	__u32 spare;
+	__u64 ns_id;
+	struct {
+		__u32 ns_type;
+		__u32 spare2;
+		__u64 user_ns_id;
+	};
+};
+#define NS_ID_REQ_SIZE_VER0 32
+#endif
+#ifndef LISTNS_CURRENT_USER
+#define LISTNS_CURRENT_USER 0xffffffffffffffffULL
+#endif
+#define USER_NS_INIT_ID_ 3ULL		/* enum init_ns_id */
+#define PID_NS_INIT_ID_ 4ULL
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define PAGE 4096UL
+#define LISTNS_MAX 1000000UL
+#define ALL_TYPES (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | \
+		   CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP | CLONE_NEWTIME)
+#define MAX_VIOLATIONS_SHOWN 25
+
+static const struct {
+	const char *name;
+	uint32_t type;
+} types[] = {
+	{ "mnt", CLONE_NEWNS },		{ "uts", CLONE_NEWUTS },
+	{ "ipc", CLONE_NEWIPC },	{ "user", CLONE_NEWUSER },
+	{ "pid", CLONE_NEWPID },	{ "net", CLONE_NEWNET },
+	{ "cgroup", CLONE_NEWCGROUP },	{ "time", CLONE_NEWTIME },
+};
+
+static const char *type_name(uint32_t type)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(types); i++)
+		if (types[i].type == type)
+			return types[i].name;
+	return "?";
+}
+
+static bool valid_type(uint32_t type)
+{
+	return type && !(type & (type - 1)) && (type & ALL_TYPES);
+}
+
+/* ---------------------------------------------------------------- PRNG */
+
+static uint64_t rng;
+
+static uint64_t rnd(void)
+{
+	/* xorshift64* */
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return rng * 2685821657736338717ULL;
+}
+
+static uint64_t below(uint64_t n)
+{
+	return n ? rnd() % n : 0;
+}
+
+static bool chance(unsigned int percent)
+{
+	return below(100) < percent;
+}
+
+/* A "boundary-ish" random 64-bit value. */
+static uint64_t rnd_u64(void)
+{
+	switch (below(6)) {
+	case 0: return 0;
+	case 1: return ~0ULL;
+	case 2: return below(64);
+	case 3: return 1ULL << below(64);
+	case 4: return (uint64_t)INT64_MAX + below(3) - 1;
+	default: return rnd();
+	}
+}
+
+/* ---------------------------------------------------------- accounting */
+
+enum op { OP_OPEN, OP_ENCODE, OP_LISTNS, OP_IOCTL, NR_OPS };
+
+static const char *const op_name[NR_OPS] = {
+	"open_by_handle_at", "name_to_handle_at", "listns", "ioctl",
+};
+
+struct opstats {
+	uint64_t calls, ok;
+	uint64_t ns;			/* ticks() spent in the calls */
+	uint64_t err[256];
+};
+
+static struct opstats stats[NR_OPS];
+static uint64_t total_calls, violations, notes_trailing;
+static int worker_id;
+static bool quiet;
+static uint64_t max_shown = MAX_VIOLATIONS_SHOWN;
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * Time spent in the calls, in cycles: clock_gettime() may be a system call
+ * itself in a guest without a usable TSC clocksource, and would double the
+ * calls. Converted to seconds with the run's cycles per wall-clock second.
+ */
+static uint64_t ticks(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	return __rdtsc();
+#else
+	return now_ns();
+#endif
+}
+
+/* Time and count one fuzzed call; returns its result with errno kept. */
+#define FUZZ_CALL(op, expr) ({						\
+	uint64_t t0_ = ticks();						\
+	long r_ = (expr);						\
+	int e_ = errno;							\
+	stats[op].ns += ticks() - t0_;					\
+	stats[op].calls++;						\
+	total_calls++;							\
+	if (r_ >= 0)							\
+		stats[op].ok++;						\
+	else								\
+		stats[op].err[e_ & 255]++;				\
+	errno = e_;							\
+	r_;								\
+})
+
+static const char *ename(int e)
+{
+	const char *s = e ? strerrorname_np(e) : "OK";
+
+	return s ? s : "E?";
+}
+
+static void violation(const char *fmt, ...)
+{
+	va_list ap;
+
+	violations++;
+	if (violations > max_shown)
+		return;
+	printf("nsfuzz: VIOLATION #%" PRIu64 " (worker %d, call %" PRIu64 "): ",
+	       violations, worker_id, total_calls);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("nsfuzz: setup error: ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf(" (%s)\nnsfuzz: FAIL\n", ename(errno));
+	exit(2);
+}
+
+/* Allowed outcomes: bit 0 is success, bit e is -e. */
+typedef unsigned __int128 outcomes;
+#define OK_ ((outcomes)1)
+#define E_(e) ((outcomes)1 << (e))
+
+static void describe_outcomes(outcomes m, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (int e = 0; e < 128 && n < len; e++)
+		if (m & E_(e))
+			n += snprintf(buf + n, len - n, "%s%s", n ? "|" : "",
+				      ename(e));
+}
+
+/* Whether result r (errno e) is one of @allowed; a violation if not. */
+static bool check(long r, int e, outcomes allowed, const char *what)
+{
+	int got = r >= 0 ? 0 : e;
+	char want[256];
+
+	if (got < 128 && (allowed & E_(got)))
+		return true;
+	describe_outcomes(allowed, want, sizeof(want));
+	violation("%s = %s, SPEC allows only %s", what,
+		  r >= 0 ? "success" : ename(e), want);
+	return false;
+}
+
+/* ------------------------------------------------------ namespace pool */
+
+struct nsent {
+	int fd;			/* -1: retired (closed), handle kept */
+	bool own;		/* the caller is a member */
+	uint64_t id, owner;	/* owner: id of the owning user ns, 0 unknown */
+	uint32_t type, inum;
+};
+
+#define OWN_MAX 8
+#define HELD_MAX 40
+#define RETIRED_MAX 64
+
+static struct nsent own[OWN_MAX];
+static int nown;
+static struct nsent held[HELD_MAX];
+static int nheld;
+static struct nsent retired[RETIRED_MAX];
+static int nretired, retired_next;
+static bool see_all;		/* may_see_all_namespaces() */
+static uint64_t own_userns_id;
+static uint64_t received_fds, churned_msgs;
+
+/* Counted by the churn processes, in shared memory. */
+static struct churn_counts {
+	uint64_t steps, created, failed, bad_accepted;
+	uint64_t by[3];		/* steps by unshare(), clone(), clone3() */
+} *churn_counts;
+
+static bool is_own_id(uint64_t id)
+{
+	for (int i = 0; i < nown; i++)
+		if (own[i].id == id)
+			return true;
+	return false;
+}
+
+static struct nsent *find_id(uint64_t id)
+{
+	for (int i = 0; i < nown; i++)
+		if (own[i].id == id)
+			return &own[i];
+	for (int i = 0; i < nheld; i++)
+		if (held[i].id == id)
+			return &held[i];
+	return NULL;
+}
+
+/* Id, type, inode and owner of an nsfs fd; false if it is none. */
+static bool identify(int fd, struct nsent *e)
+{
+	struct stat st;
+	uint64_t id;
+	int type, ufd;
+
+	if (fstat(fd, &st) || ioctl(fd, NS_GET_ID, &id))
+		return false;
+	type = ioctl(fd, NS_GET_NSTYPE);
+	if (type < 0)
+		return false;
+	e->fd = fd;
+	e->id = id;
+	e->type = type;
+	e->inum = st.st_ino;
+	e->owner = 0;
+	ufd = ioctl(fd, NS_GET_USERNS);
+	if (ufd >= 0) {
+		if (ioctl(ufd, NS_GET_ID, &id) == 0)
+			e->owner = id;
+		close(ufd);
+	}
+	return true;
+}
+
+static struct nsent *random_entry(void)
+{
+	int n = nown + nheld;
+	int i = below(n);
+
+	return i < nown ? &own[i] : &held[i - nown];
+}
+
+static void retire(struct nsent *e)
+{
+	retired[retired_next] = *e;
+	retired[retired_next].fd = -1;
+	retired_next = (retired_next + 1) % RETIRED_MAX;
+	if (nretired < RETIRED_MAX)
+		nretired++;
+	close(e->fd);
+	e->fd = -1;
+}
+
+static int churn_sock = -1;
+
+/*
+ * Take in some namespace fds the churn passed, retiring old ones: one
+ * message at a time, at most 4 of its fds (identifying one takes six
+ * system calls); the rest are closed unlooked at.
+ */
+static void receive_fds(void)
+{
+	for (int msgs = 0; msgs < 1; msgs++) {
+		char cbuf[CMSG_SPACE(16 * sizeof(int))];
+		uint32_t seq;
+		struct iovec iov = { &seq, sizeof(seq) };
+		struct msghdr mh = {
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+		};
+		struct cmsghdr *c;
+
+		if (recvmsg(churn_sock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) <= 0)
+			return;
+		churned_msgs++;
+		for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+			int *fds = (int *)CMSG_DATA(c);
+			int n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+			if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+				continue;
+			for (int i = 0; i < n; i++) {
+				struct nsent e = { .fd = -1 };
+
+				if (i >= 4 || !identify(fds[i], &e) || find_id(e.id)) {
+					close(fds[i]);
+					continue;
+				}
+				if (nheld == HELD_MAX) {
+					int v = below(HELD_MAX);
+
+					retire(&held[v]);
+					held[v] = held[--nheld];
+				}
+				held[nheld++] = e;
+				received_fds++;
+			}
+		}
+	}
+}
+
+/* ------------------------------------------------------------- memory */
+
+/*
+ * Two RW pages followed by a PROT_NONE page: objects placed so that they
+ * end at (or cross) the guard fault there.
+ */
+struct arena {
+	char *base, *guard;
+};
+
+static struct arena harena, rarena, marena;
+static char *ids_buf, *ids_guard;	/* LISTNS_MAX ids, then a guard page */
+static char *scratch;			/* 64 KiB for ioctl arguments */
+static char *none_page;			/* PROT_NONE */
+#define KERNEL_PTR ((void *)0xffffffff81000000UL)
+#define IDS_MAP (((LISTNS_MAX + 1) * sizeof(uint64_t) + PAGE - 1) & ~(PAGE - 1))
+
+static void *map_or_die(size_t len, int prot)
+{
+	void *p = mmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		       -1, 0);
+
+	if (p == MAP_FAILED)
+		die("mmap %zu bytes", len);
+	return p;
+}
+
+static void arena_init(struct arena *a)
+{
+	a->base = map_or_die(3 * PAGE, PROT_READ | PROT_WRITE);
+	a->guard = a->base + 2 * PAGE;
+	if (mprotect(a->guard, PAGE, PROT_NONE))
+		die("mprotect");
+}
+
+enum ptr_kind { P_GOOD, P_NULL, P_NONE, P_KERNEL, P_CROSS_HEAD, P_CROSS_TAIL };
+
+static const char *const ptr_name[] = {
+	"good", "NULL", "PROT_NONE", "kernel", "crossing(head)", "crossing(tail)",
+};
+
+static enum ptr_kind rnd_ptr_kind(unsigned int bad_percent)
+{
+	if (!chance(bad_percent))
+		return P_GOOD;
+	return 1 + below(5);
+}
+
+/* ------------------------------------------------------ file handles */
+
+struct hnd {
+	uint32_t bytes;
+	int32_t type;
+	unsigned char f[MAX_HANDLE_SZ + 16];
+};
+
+static void handle_of(const struct nsent *e, struct hnd *h, bool id_only)
+{
+	struct nsfs_file_handle fh = {
+		.ns_id = e->id,
+		.ns_type = id_only ? 0 : e->type,
+		.ns_inum = id_only ? 0 : e->inum,
+	};
+
+	memset(h, 0, sizeof(*h));
+	h->bytes = sizeof(fh);
+	h->type = FILEID_NSFS;
+	memcpy(h->f, &fh, sizeof(fh));
+}
+
+static struct nsfs_file_handle payload(const struct hnd *h)
+{
+	struct nsfs_file_handle fh;
+
+	memcpy(&fh, h->f, sizeof(fh));
+	return fh;
+}
+
+static void set_payload(struct hnd *h, const struct nsfs_file_handle *fh)
+{
+	memcpy(h->f, fh, sizeof(*fh));
+}
+
+/* A handle to fuzz with: valid, mutated valid, stale or random. */
+static void gen_handle(struct hnd *h)
+{
+	struct nsfs_file_handle fh;
+	int kind = below(100);
+
+	if (kind < 70 || !nretired) {
+		handle_of(random_entry(), h, chance(30));
+	} else if (kind < 85) {
+		handle_of(&retired[below(nretired)], h, chance(30));
+	} else {
+		memset(h, 0, sizeof(*h));
+		h->bytes = chance(50) ? 16 : below(MAX_HANDLE_SZ + 1);
+		h->type = chance(50) ? FILEID_NSFS : (int32_t)rnd_u64();
+		for (size_t i = 0; i < sizeof(h->f); i++)
+			h->f[i] = chance(70) ? 0 : rnd();
+		fh = payload(h);
+		fh.ns_id = chance(50) ? below(64) : rnd_u64();
+		fh.ns_type = chance(50) ? types[below(8)].type : (uint32_t)rnd_u64();
+		fh.ns_inum = chance(30) ? 0 : 0xf0000000 + below(0x1000);
+		set_payload(h, &fh);
+		return;
+	}
+	if (chance(40))
+		return;		/* exactly as name_to_handle_at() made it */
+	for (int n = 1 + below(3); n; n--) {
+		fh = payload(h);
+		switch (below(12)) {
+		case 0: h->bytes = below(MAX_HANDLE_SZ + 1); break;
+		case 1: h->bytes = chance(50) ? 16 + 4 * below(29) : rnd_u64(); break;
+		case 2: h->type = chance(50) ? (int32_t)rnd_u64() : FILEID_NSFS ^ (1 << below(32)); break;
+		case 3: fh.ns_id = chance(50) ? 0 : fh.ns_id + below(5) - 2; break;
+		case 4: fh.ns_id = chance(50) ? random_entry()->id : rnd_u64(); break;
+		case 5: fh.ns_type = chance(50) ? types[below(8)].type : (uint32_t)rnd_u64(); break;
+		case 6: fh.ns_type = 0; break;
+		case 7: fh.ns_inum = chance(50) ? 0 : fh.ns_inum + below(5) - 2; break;
+		case 8: fh.ns_inum = random_entry()->inum; break;
+		case 9:	/* trailing bytes, zero or not */
+			h->bytes = 16 + below(MAX_HANDLE_SZ - 15);
+			memset(h->f + 16, 0, sizeof(h->f) - 16);
+			if (chance(50))
+				h->f[16 + below(h->bytes - 16 + 1)] = 1 + below(255);
+			break;
+		case 10: h->f[below(16)] ^= 1 << below(8); continue;
+		default: fh.ns_type = fh.ns_inum = 0; break;
+		}
+		set_payload(h, &fh);
+	}
+}
+
+static void fmt_handle(const struct hnd *h, char *buf, size_t len)
+{
+	struct nsfs_file_handle fh = payload(h);
+
+	snprintf(buf, len, "{type=%#x bytes=%u id=%" PRIu64 " ns_type=%#x inum=%u}",
+		 (unsigned int)h->type, h->bytes, (uint64_t)fh.ns_id, fh.ns_type,
+		 fh.ns_inum);
+}
+
+/*
+ * What nsfs_fh_to_dentry() must refuse outright (-ESTALE), from the handle
+ * alone. The VFS passes handle_bytes / 4 dwords on: the 1-3 bytes past the
+ * last whole dword are never looked at (mainline does the same).
+ */
+static const char *malformed(const struct hnd *h)
+{
+	uint32_t len = (h->bytes / 4) * 4;
+	struct nsfs_file_handle fh = payload(h);
+
+	if ((uint32_t)h->type != FILEID_NSFS)
+		return "handle_type is not FILEID_NSFS";
+	if (len < NSFS_FILE_HANDLE_SIZE_VER0)
+		return "handle_bytes too short";
+	for (uint32_t i = 16; i < len; i++)
+		if (h->f[i])
+			return "non-zero trailing bytes";
+	if (!fh.ns_id)
+		return "id 0";
+	if (!fh.ns_type != !fh.ns_inum)
+		return "only one of type and inode number";
+	if (fh.ns_type && !valid_type(fh.ns_type))
+		return "no such namespace type";
+	return NULL;
+}
+
+/*
+ * What opening a namespace with @flags may give (SPEC 5): read-only opens
+ * succeed; O_WRONLY, O_RDWR and O_TRUNC fail with EPERM, O_DIRECT and
+ * O_TMPFILE with EINVAL, O_DIRECTORY with ENOTDIR. SPEC gives no order
+ * among them: with several, any of their errors will do. Mainline opens
+ * with file_open_root(), which adds EEXIST for O_CREAT | O_EXCL and EPERM
+ * for O_NOATIME to a read-only open: allowed too, as is success there.
+ */
+static outcomes open_flags_outcomes(int flags)
+{
+	outcomes m = 0;
+
+	if (flags & (__O_TMPFILE | O_DIRECT))
+		m |= E_(EINVAL);
+	if (flags & O_DIRECTORY)
+		m |= E_(ENOTDIR);
+	if ((flags & O_ACCMODE) == O_WRONLY || (flags & O_ACCMODE) == O_RDWR ||
+	    (flags & O_TRUNC))
+		m |= E_(EPERM);
+	if (!m)
+		m = OK_;
+	/* 3, "no access", is neither read-write nor write-only. */
+	if ((flags & O_ACCMODE) == O_ACCMODE)
+		m |= E_(EPERM);
+	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+		m |= E_(EEXIST);
+	if (flags & O_NOATIME)
+		m |= E_(EPERM);
+	return m;
+}
+
+static int rnd_open_flags(void)
+{
+	static const int bits[] = {
+		O_WRONLY, O_RDWR, O_ACCMODE, O_TRUNC, O_DIRECT, O_TMPFILE,
+		O_DIRECTORY, O_PATH, O_CREAT, O_EXCL, O_APPEND, O_NOATIME,
+		O_NOFOLLOW, O_SYNC, O_NOCTTY, O_LARGEFILE,
+	};
+	int flags = O_RDONLY;
+
+	if (chance(50))
+		flags |= O_CLOEXEC;
+	if (chance(10))
+		flags |= O_NONBLOCK;
+	if (chance(25))
+		flags |= bits[below(ARRAY_SIZE(bits))];
+	if (chance(3))
+		flags = (int)rnd();
+	return flags;
+}
+
+/* Place @h per @kind in harena; returns the pointer to pass. */
+static void *place_handle(const struct hnd *h, enum ptr_kind kind)
+{
+	size_t n = 8 + (h->bytes <= MAX_HANDLE_SZ + 16 ? h->bytes : 0);
+	char *p;
+
+	switch (kind) {
+	case P_NULL: return NULL;
+	case P_NONE: return none_page;
+	case P_KERNEL: return KERNEL_PTR;
+	case P_CROSS_HEAD: p = harena.guard - 4; break;
+	case P_CROSS_TAIL: p = harena.guard - 8 - (n > 9 ? below(n - 8) : 0); break;
+	default: p = harena.guard - 8 - sizeof(h->f) - 64 - 8 * below(8); break;
+	}
+	memcpy(p, h, kind == P_CROSS_HEAD ? 4 : (size_t)(harena.guard - p) < n ?
+	       (size_t)(harena.guard - p) : n);
+	return p;
+}
+
+static int pipe_fd = -1, proc_fd = -1;
+static int closed_fd;		/* a number that is never an open fd */
+
+/* ------------------------------------------------ open_by_handle_at() */
+
+static void op_open(void)
+{
+	struct hnd h;
+	enum ptr_kind pk = rnd_ptr_kind(5);
+	int mfd, mkind = below(100), flags = rnd_open_flags();
+	outcomes allowed;
+	const char *bad;
+	char desc[384], hs[160];
+	struct nsent *target = NULL;
+	struct nsfs_file_handle fh;
+	bool mismatch = false;
+	void *uptr;
+	long r;
+	int e;
+	outcomes fl_ok, argerr;
+	bool type_flags;
+
+	gen_handle(&h);
+	fh = payload(&h);
+	if (mkind < 60) {
+		mfd = FD_NSFS_ROOT;
+	} else if (mkind < 90) {
+		mfd = random_entry()->fd;
+	} else if (mkind < 95) {
+		static const int badfds[] = {
+			-1, FD_INVALID, -10004, INT_MIN, 1 << 20,
+		};
+		mfd = below(8) ? badfds[below(ARRAY_SIZE(badfds))] : closed_fd;
+	} else {
+		mfd = below(3) == 0 ? pipe_fd : below(2) ? proc_fd : FD_PIDFS_ROOT;
+	}
+	uptr = place_handle(&h, pk);
+	r = FUZZ_CALL(OP_OPEN, syscall(SYS_open_by_handle_at, mfd, uptr, flags));
+	e = errno;
+
+	fmt_handle(&h, hs, sizeof(hs));
+	snprintf(desc, sizeof(desc), "open_by_handle_at(%d, %s %s, %#x)", mfd,
+		 ptr_name[pk], hs, flags);
+
+	/*
+	 * Argument errors first. SPEC does not order them for this call (6.12
+	 * checks the fd first, mainline the handle): with several, any of
+	 * their errors will do, never an fd.
+	 */
+	fl_ok = open_flags_outcomes(flags);
+	bad = malformed(&h);
+	argerr = 0;
+	if (mkind >= 90 && mkind < 95)
+		argerr |= E_(EBADF);
+	if (mfd == FD_PIDFS_ROOT)	/* pidfs handles: mainline 6.15+ */
+		argerr |= E_(EBADF) | E_(ESTALE) | E_(EPERM) | E_(EINVAL);
+	if (mkind >= 95)
+		/* Not nsfs: the VFS rules (CAP_DAC_READ_SEARCH), never an fd. */
+		argerr |= E_(EPERM) | E_(ESTALE);
+	if (pk == P_NULL || pk == P_NONE || pk == P_KERNEL || pk == P_CROSS_HEAD)
+		argerr |= E_(EFAULT);
+	else if (h.bytes == 0 || h.bytes > MAX_HANDLE_SZ)
+		argerr |= E_(EINVAL);
+	else if (pk == P_CROSS_TAIL)
+		argerr |= E_(EFAULT);
+	/*
+	 * 6.12 passes any handle_type on to nsfs (ESTALE); mainline since
+	 * 6.13 refuses negative types and unknown user flag bits in the VFS
+	 * (EINVAL), and strips the known ones (0x10000, 0x20000).
+	 */
+	type_flags = pk != P_NULL && pk != P_NONE && pk != P_KERNEL &&
+		     pk != P_CROSS_HEAD && (h.type < 0 || (h.type & 0xffff0000));
+	if (argerr) {
+		allowed = argerr | (type_flags ? E_(EINVAL) : 0);
+	} else if (bad) {
+		allowed = E_(ESTALE) | (type_flags ? E_(EINVAL) : 0);
+		if (type_flags && h.type > 0 &&
+		    ((uint32_t)h.type & ~0x30000U) == FILEID_NSFS) {
+			struct hnd m = h;
+
+			m.type = FILEID_NSFS;
+			if (!malformed(&m))	/* what mainline hands nsfs */
+				allowed |= fl_ok;
+		}
+	} else {
+		target = find_id(fh.ns_id);
+		if (target && fh.ns_type &&
+		    (fh.ns_type != target->type || fh.ns_inum != target->inum))
+			mismatch = true;
+		if (mismatch || (!see_all && !is_own_id(fh.ns_id))) {
+			allowed = E_(ESTALE);
+		} else if (target && (target->own ||
+				      (see_all && target->type != CLONE_NEWPID))) {
+			/* Active (we hold it) and visible: it must open. */
+			allowed = fl_ok;
+		} else {
+			allowed = E_(ESTALE) | fl_ok;
+		}
+	}
+	allowed |= E_(ENOMEM);
+	if (!check(r, e, allowed, desc)) {
+		if (r >= 0)
+			close(r);
+		return;
+	}
+	if (r < 0)
+		return;
+
+	/* An fd: it must be the namespace the handle names, and visible. */
+	{
+		struct stat st;
+		uint64_t id = 0;
+		int type = -1, fl = below(8) ? O_RDONLY : fcntl(r, F_GETFL);
+
+		if (fstat(r, &st)) {
+			violation("%s = fd %ld, fstat() fails", desc, r);
+		} else if (flags & O_PATH) {
+			/* O_PATH fds take no ioctls: the inode must do. */
+			struct nsent *t = find_id(fh.ns_id);
+
+			if (t && st.st_ino != t->inum)
+				violation("%s = O_PATH fd to inode %lu, not %u", desc,
+					  (unsigned long)st.st_ino, t->inum);
+			if (fh.ns_inum && st.st_ino != fh.ns_inum)
+				violation("%s = O_PATH fd to inode %lu", desc,
+					  (unsigned long)st.st_ino);
+		} else if (ioctl(r, NS_GET_ID, &id)) {
+			violation("%s = fd %ld that is no namespace (%s)", desc, r,
+				  ename(errno));
+		} else {
+			/*
+			 * Inode numbers are unique across all types: id and
+			 * inode pin the namespace down, so its type is only
+			 * asked for when something is wrong.
+			 */
+			struct nsent *t = find_id(id);
+			bool wrong = id != fh.ns_id ||
+				     (fh.ns_inum && st.st_ino != fh.ns_inum) ||
+				     (t && st.st_ino != t->inum) ||
+				     (!see_all && !is_own_id(id));
+
+			if (wrong)
+				type = ioctl(r, NS_GET_NSTYPE);
+			if (id != fh.ns_id)
+				violation("%s = fd to namespace id %" PRIu64, desc, id);
+			if ((fh.ns_inum && st.st_ino != fh.ns_inum) ||
+			    (t && st.st_ino != t->inum))
+				violation("%s = fd to %s namespace inode %lu", desc,
+					  type_name(type), (unsigned long)st.st_ino);
+			if (!see_all && !is_own_id(id))
+				violation("%s = fd to %s namespace id %" PRIu64
+					  ", which the caller is not a member of",
+					  desc, type_name(type), id);
+		}
+		if (fl < 0 || ((fl & O_ACCMODE) != O_RDONLY &&
+			       (fl & O_ACCMODE) != (flags & O_ACCMODE)) ||
+		    (fl & O_ACCMODE) == O_WRONLY || (fl & O_ACCMODE) == O_RDWR)
+			violation("%s = fd with flags %#x, not read-only", desc, fl);
+		if (h.bytes % 4 && !bad) {
+			for (uint32_t i = h.bytes & ~3U; i < h.bytes; i++)
+				if (h.f[i])
+					notes_trailing++;
+		}
+		close(r);
+	}
+}
+
+/* ------------------------------------------------ name_to_handle_at() */
+
+static void op_encode(void)
+{
+	struct nsent *t = random_entry();
+	int kind = below(100), dfd = t->fd, flags = AT_EMPTY_PATH;
+	enum ptr_kind pk = rnd_ptr_kind(8);
+	const char *path = "";
+	char pathbuf[64], desc[320];
+	uint32_t bytes;
+	void *uptr, *mnt_ptr;
+	bool mnt_bad = chance(4), proc_nofollow = false;
+	outcomes allowed;
+	struct hnd h = { 0 };
+	long r;
+	int e;
+
+	bytes = chance(45) ? 16 : chance(85) ? below(MAX_HANDLE_SZ + 16) : (uint32_t)rnd_u64();
+	if (chance(20))
+		flags |= AT_HANDLE_FID;
+	if (chance(20))
+		flags |= AT_HANDLE_MNT_ID_UNIQUE;
+	if (chance(10))
+		flags |= AT_SYMLINK_FOLLOW;
+	if (kind < 10) {
+		/* Through the /proc magic link, followed or not. */
+		snprintf(pathbuf, sizeof(pathbuf), "/proc/self/ns/%s",
+			 type_name(own[below(nown)].type));
+		path = pathbuf;
+		dfd = AT_FDCWD;
+		flags &= ~AT_EMPTY_PATH;
+		if (chance(70))
+			flags |= AT_SYMLINK_FOLLOW;
+		else
+			flags &= ~AT_SYMLINK_FOLLOW;
+		proc_nofollow = !(flags & AT_SYMLINK_FOLLOW);
+		for (int i = 0; i < nown; i++)
+			if (!strcmp(type_name(own[i].type), pathbuf + 14))
+				t = &own[i];
+	} else if (kind < 14) {
+		flags &= ~AT_EMPTY_PATH;	/* "" needs AT_EMPTY_PATH */
+	} else if (kind < 18) {
+		dfd = below(2) ? -1 : closed_fd;
+	} else if (kind < 20) {
+		path = none_page;		/* unreadable path */
+	}
+	if (chance(3))
+		flags |= 1 << below(31);	/* maybe an unknown flag */
+
+	h.bytes = bytes;
+	h.type = 0x5a5a;
+	if (pk == P_CROSS_TAIL && bytes > MAX_HANDLE_SZ)
+		pk = P_GOOD;
+	uptr = place_handle(&h, pk);
+	mnt_ptr = mnt_bad ? (chance(50) ? NULL : none_page) : marena.guard - 8;
+	r = FUZZ_CALL(OP_ENCODE, syscall(SYS_name_to_handle_at, dfd, path, uptr,
+					 mnt_ptr, flags));
+	e = errno;
+	snprintf(desc, sizeof(desc),
+		 "name_to_handle_at(%d, \"%s\", %s {bytes=%u}, %s, %#x) on %s id %" PRIu64,
+		 dfd, path == none_page ? "<PROT_NONE>" : path, ptr_name[pk],
+		 bytes, mnt_bad ? "bad mnt_id" : "mnt_id", flags,
+		 type_name(t->type), t->id);
+
+	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH | AT_HANDLE_FID |
+		      AT_HANDLE_MNT_ID_UNIQUE))
+		allowed = E_(EINVAL);
+	else if (path == none_page)
+		allowed = E_(EFAULT);
+	else if (!*path && !(flags & AT_EMPTY_PATH))
+		allowed = E_(ENOENT);
+	else if (dfd == -1 || dfd == closed_fd)
+		allowed = E_(EBADF);
+	else if (proc_nofollow)	/* the /proc symlink itself: not nsfs */
+		allowed = OK_ | E_(EOPNOTSUPP) | E_(EOVERFLOW) | E_(EFAULT) |
+			  E_(EINVAL);
+	else if (pk == P_NULL || pk == P_NONE || pk == P_KERNEL || pk == P_CROSS_HEAD)
+		allowed = E_(EFAULT);
+	else if (bytes > MAX_HANDLE_SZ)
+		allowed = E_(EINVAL);
+	else if (mnt_bad)
+		allowed = E_(EFAULT);
+	else if (bytes < NSFS_FILE_HANDLE_SIZE_VER0)
+		allowed = E_(EOVERFLOW);
+	else if (pk == P_CROSS_TAIL && (size_t)((char *)harena.guard - (char *)uptr) < 8 + 16)
+		allowed = E_(EFAULT);
+	else
+		allowed = OK_;
+	allowed |= E_(ENOMEM);
+	if (!check(r, e, allowed, desc) || proc_nofollow || pk != P_GOOD)
+		return;
+	memcpy(&h, uptr, 8 + 16);
+	if (r == 0) {
+		struct nsfs_file_handle fh = payload(&h);
+
+		if ((uint32_t)h.type != FILEID_NSFS || h.bytes != 16 ||
+		    fh.ns_id != t->id || fh.ns_type != t->type ||
+		    fh.ns_inum != t->inum)
+			violation("%s gave handle type=%#x bytes=%u id=%" PRIu64
+				  " ns_type=%#x inum=%u, not {0xf1, 16, %" PRIu64
+				  ", %#x, %u}", desc, (unsigned int)h.type, h.bytes,
+				  (uint64_t)fh.ns_id, fh.ns_type, fh.ns_inum, t->id,
+				  t->type, t->inum);
+	} else if (e == EOVERFLOW && h.bytes != NSFS_FILE_HANDLE_SIZE_VER0) {
+		violation("%s = EOVERFLOW with handle_bytes=%u, not the needed 16",
+			  desc, h.bytes);
+	}
+}
+
+/* ------------------------------------------------------------ listns() */
+
+static bool have_listns = true;
+
+static long sys_listns(const void *req, void *ids, size_t nr, unsigned int flags)
+{
+	return syscall(__NR_listns, req, ids, nr, flags);
+}
+
+static bool matches(const struct nsent *e, uint64_t cursor, uint32_t type,
+		    uint64_t owner)
+{
+	return e->id > cursor && (!type || (e->type & type)) &&
+	       (!owner || e->owner == owner);
+}
+
+/* Whether listns() may report @id to this caller under this filter. */
+static const char *unlisted_reason(uint64_t id, uint64_t cursor, uint32_t type,
+				   uint64_t owner)
+{
+	const struct nsent *e = find_id(id);
+
+	if (id <= cursor)
+		return "not above the cursor";
+	if (!see_all && !is_own_id(id))
+		return "not a namespace the caller is a member of";
+	if (e && type && !(e->type & type))
+		return "of a type the filter excludes";
+	if (e && owner && e->owner && e->owner != owner)
+		return "owned by another user namespace";
+	/* NS_GET_USERNS refused: its owner is neither ours nor below it. */
+	if (e && owner == own_userns_id && !e->owner)
+		return "not owned by the caller's user namespace";
+	return NULL;
+}
+
+/* Namespaces that are surely active and visible: the walk must list them. */
+static bool must_list(const struct nsent *e)
+{
+	return e->own || see_all;
+}
+
+/*
+ * Check one page of ids: order, cursor, visibility and, when the filter is
+ * known to hold (@complete), completeness.
+ */
+static void check_ids(const char *desc, const uint64_t *ids, long n, size_t nr,
+		      uint64_t cursor, uint32_t type, uint64_t owner,
+		      bool complete)
+{
+	uint64_t prev = cursor, last;
+	const char *why;
+
+	if ((size_t)n > nr) {
+		violation("%s = %ld, more than the %zu asked for", desc, n, nr);
+		return;
+	}
+	for (long i = 0; i < n; i++) {
+		if (i && ids[i] <= prev) {
+			violation("%s: ids not ascending: [%ld]=%" PRIu64
+				  " after %" PRIu64, desc, i, ids[i], prev);
+			return;
+		}
+		why = unlisted_reason(ids[i], cursor, type, owner);
+		if (why) {
+			violation("%s: reported id %" PRIu64 " %s", desc, ids[i], why);
+			return;
+		}
+		prev = ids[i];
+	}
+	/* Everything active and visible up to the last id must be there. */
+	last = (size_t)n == nr && n ? ids[n - 1] : UINT64_MAX;
+	for (int k = 0; complete && k < nown + nheld; k++) {
+		const struct nsent *e = k < nown ? &own[k] : &held[k - nown];
+		bool found = false;
+
+		if (!must_list(e) || !matches(e, cursor, type, owner) || e->id > last)
+			continue;
+		if (owner && !e->owner)
+			continue;
+		for (long i = 0; i < n && !found; i++)
+			found = ids[i] == e->id;
+		if (!found)
+			violation("%s: active %s namespace id %" PRIu64
+				  " (%s, owner id %" PRIu64 ") missing from the "
+				  "%ld ids", desc, type_name(e->type), e->id,
+				  e->own ? "the caller's own" : "held open",
+				  e->owner, n);
+	}
+}
+
+/* How many surely listable namespaces match: listns() owes at least these. */
+static size_t stable_count(uint64_t cursor, uint32_t type, uint64_t owner)
+{
+	size_t n = 0;
+
+	for (int k = 0; k < nown + nheld; k++) {
+		const struct nsent *e = k < nown ? &own[k] : &held[k - nown];
+
+		if (must_list(e) && matches(e, cursor, type, owner) &&
+		    (!owner || e->owner))
+			n++;
+	}
+	return n;
+}
+
+static uint32_t rnd_type_filter(void)
+{
+	switch (below(6)) {
+	case 0: case 1: return 0;
+	case 2: case 3: return types[below(8)].type;
+	case 4: return types[below(8)].type | types[below(8)].type;
+	default: return chance(50) ? (uint32_t)rnd() : 1U << below(32);
+	}
+}
+
+enum owner_class { OWN_ANY, OWN_VALID, OWN_MAYBE, OWN_INVALID };
+
+/* How a user_ns_id of @v must be taken: by what we know of that id. */
+static uint64_t owner_of_value(uint64_t v, enum owner_class *cls)
+{
+	const struct nsent *e = find_id(v);
+
+	if (!v)
+		*cls = OWN_ANY;
+	else if (v == LISTNS_CURRENT_USER || v == USER_NS_INIT_ID_ ||
+		 v == own_userns_id)
+		*cls = OWN_VALID;
+	else if (e && e->type != CLONE_NEWUSER)
+		*cls = OWN_INVALID;
+	else if (e && see_all)
+		*cls = OWN_VALID;
+	else
+		*cls = OWN_MAYBE;
+	return v;
+}
+
+static uint64_t rnd_owner(enum owner_class *cls)
+{
+	switch (below(10)) {
+	case 0: case 1: case 2: case 3:
+		*cls = OWN_ANY;
+		return 0;
+	case 4:
+		return owner_of_value(LISTNS_CURRENT_USER, cls);
+	case 5:
+		return owner_of_value(chance(50) ? own_userns_id : USER_NS_INIT_ID_, cls);
+	case 6:
+		return owner_of_value(random_entry()->id, cls);
+	default:
+		return owner_of_value(rnd_u64(), cls);
+	}
+}
+
+static void op_listns(void)
+{
+	struct ns_id_req req = { 0 };
+	enum ptr_kind rk = rnd_ptr_kind(6), bk = rnd_ptr_kind(12);
+	enum owner_class ocls;
+	uint64_t owner;
+	unsigned int flags = chance(95) ? 0 : chance(50) ? 1U << below(32) : rnd();
+	size_t nr, k = 0, room;
+	uint32_t size = NS_ID_REQ_SIZE_VER0;
+	bool tail_nonzero = false;
+	char *rp = NULL;
+	uint64_t *bp;
+	outcomes allowed;
+	int expect = 0;
+	char desc[320];
+	long r;
+	int e;
+
+	switch (below(8)) {
+	case 0: nr = 0; break;
+	case 1: nr = below(LISTNS_MAX + 2); break;
+	case 2: nr = chance(50) ? LISTNS_MAX : LISTNS_MAX + 1 + below(3); break;
+	case 3: nr = rnd_u64(); break;
+	default: nr = 1 + below(40); break;
+	}
+	req.ns_id = chance(40) ? 0 : chance(50) ? random_entry()->id - below(2) :
+		    rnd_u64();
+	req.ns_type = rnd_type_filter();
+	owner = rnd_owner(&ocls);
+	req.user_ns_id = owner;
+	if (chance(5))
+		req.spare = rnd() | 1;
+	if (chance(10))
+		req.spare2 = rnd();	/* reserved, not checked (SPEC 6) */
+	switch (below(12)) {
+	case 0: size = below(NS_ID_REQ_SIZE_VER0); break;
+	case 1: size = NS_ID_REQ_SIZE_VER0 + 1 + below(PAGE); break;
+	case 2: size = chance(50) ? PAGE + 1 : (uint32_t)rnd(); break;
+	default: break;
+	}
+	req.size = size;
+
+	/* The request: in rarena, any tail after it zero unless chosen. */
+	switch (rk) {
+	case P_NULL: break;
+	case P_NONE: rp = none_page; break;
+	case P_KERNEL: rp = KERNEL_PTR; break;
+	case P_CROSS_HEAD: rp = rarena.guard - 8 - 4 * below(5); break;
+	case P_CROSS_TAIL:
+		if (size > NS_ID_REQ_SIZE_VER0 && size <= PAGE) {
+			rp = rarena.guard - NS_ID_REQ_SIZE_VER0 - below(size - NS_ID_REQ_SIZE_VER0);
+			break;
+		}
+		rk = P_GOOD;
+		/* fall through */
+	default:
+		rp = rarena.base;
+		tail_nonzero = size > NS_ID_REQ_SIZE_VER0 && size <= PAGE && chance(30);
+		break;
+	}
+	if (rk == P_GOOD) {
+		memset(rp, 0, size > NS_ID_REQ_SIZE_VER0 && size <= PAGE ? size : 64);
+		memcpy(rp, &req, sizeof(req));
+		if (tail_nonzero)
+			rp[NS_ID_REQ_SIZE_VER0 + below(size - NS_ID_REQ_SIZE_VER0)] = 1;
+	} else if (rk == P_CROSS_TAIL || rk == P_CROSS_HEAD) {
+		memset(rp, 0, rarena.guard - rp);
+		memcpy(rp, &req, rk == P_CROSS_HEAD ? (size_t)(rarena.guard - rp) :
+		       sizeof(req));
+	}
+
+	/* The id buffer. */
+	room = nr;
+	switch (bk) {
+	case P_NULL: bp = NULL; room = 0; break;
+	case P_NONE: bp = (uint64_t *)none_page; room = 0; break;
+	case P_KERNEL: bp = KERNEL_PTR; room = 0; break;
+	case P_CROSS_HEAD: case P_CROSS_TAIL:
+		k = below(8);	/* room for k ids, then the guard */
+		bp = (uint64_t *)(ids_guard - k * sizeof(uint64_t));
+		room = k;
+		break;
+	default:
+		bp = (uint64_t *)(ids_buf + (chance(10) ? 1 + below(7) : 0));
+		break;
+	}
+	if (bk == P_KERNEL && !nr)
+		nr = 1;
+
+	r = FUZZ_CALL(OP_LISTNS, sys_listns(rp, bp, nr, flags));
+	e = errno;
+	snprintf(desc, sizeof(desc),
+		 "listns(%s {size=%u spare=%u ns_id=%" PRIu64 " ns_type=%#x "
+		 "spare2=%u user_ns_id=%#" PRIx64 "%s}, %s ids, %zu, %#x)",
+		 ptr_name[rk], size, req.spare, (uint64_t)req.ns_id, req.ns_type,
+		 req.spare2, owner, tail_nonzero ? " +tail" : "", ptr_name[bk],
+		 nr, flags);
+
+	/* The argument errors, in the order SPEC 6 gives. */
+	if (flags)
+		expect = EINVAL;
+	else if (nr > LISTNS_MAX)
+		expect = EOVERFLOW;
+	else if (bk == P_KERNEL)
+		expect = EFAULT;
+	else if (rk == P_NULL || rk == P_NONE || rk == P_KERNEL)
+		expect = EFAULT;
+	else if (size > PAGE)		/* the size field itself is readable */
+		expect = E2BIG;
+	else if (size < NS_ID_REQ_SIZE_VER0)
+		expect = EINVAL;
+	else if (rk == P_CROSS_HEAD || rk == P_CROSS_TAIL)
+		expect = EFAULT;
+	else if (tail_nonzero)
+		expect = E2BIG;
+	else if (req.spare)
+		expect = EINVAL;
+	else if (req.ns_type & ~ALL_TYPES)
+		expect = EOPNOTSUPP;
+	else if (ocls == OWN_INVALID)
+		expect = EINVAL;
+	if (expect) {
+		check(r, e, E_(expect), desc);
+		return;
+	}
+
+	{
+		uint64_t fowner = owner == LISTNS_CURRENT_USER ? own_userns_id : owner;
+		size_t stable = stable_count(req.ns_id, req.ns_type, fowner);
+		size_t owed = stable < nr ? stable : nr;
+
+		allowed = OK_ | E_(ENOMEM);
+		if (ocls == OWN_MAYBE)
+			allowed |= E_(EINVAL);
+		if (!owed || ocls == OWN_MAYBE)
+			allowed |= E_(ENOENT);
+		if (nr == 0)		/* nothing asked, nothing owed */
+			allowed = OK_ | (ocls == OWN_MAYBE ? E_(EINVAL) : 0);
+		if (room < nr && nr)
+			allowed |= E_(EFAULT);
+		if (room < owed) {
+			/* It must write more than fits: never a partial count. */
+			allowed &= ~OK_;
+			if (ocls != OWN_MAYBE)
+				allowed &= ~E_(ENOENT);
+		}
+		if (!check(r, e, allowed, desc) || r < 0)
+			return;
+		if ((size_t)r > room) {
+			violation("%s = %ld with room for only %zu ids before a "
+				  "fault: a partial count", desc, r, room);
+			return;
+		}
+		if (!nr) {
+			if (r)
+				violation("%s = %ld for 0 ids", desc, r);
+			return;
+		}
+		if (r == 0) {
+			violation("%s = 0, SPEC says -ENOENT when nothing is left", desc);
+			return;
+		}
+		if ((size_t)r < owed)
+			violation("%s = %ld, but %zu active visible namespaces match",
+				  desc, r, owed);
+		if (bk == P_GOOD && ((uintptr_t)bp & 7)) {
+			uint64_t tmp[40];
+			long n = r < 40 ? r : 40;
+
+			memcpy(tmp, bp, n * sizeof(uint64_t));
+			check_ids(desc, tmp, n, r <= 40 ? nr : (size_t)n, req.ns_id,
+				  req.ns_type, fowner, ocls != OWN_MAYBE);
+		} else {
+			check_ids(desc, bp, r, nr, req.ns_id, req.ns_type, fowner,
+				  ocls != OWN_MAYBE);
+		}
+	}
+}
+
+/*
+ * Page through every namespace of one type (or all) a few ids at a time,
+ * as a program would: the pages must join into one ascending list that
+ * holds every namespace that stayed active and visible throughout.
+ */
+static void op_walk(void)
+{
+	uint64_t all[8192], cursor = 0;
+	uint32_t type = chance(50) ? 0 : types[below(8)].type;
+	size_t per = 1 + below(9), n = 0;
+	struct ns_id_req req = { .size = NS_ID_REQ_SIZE_VER0, .ns_type = type };
+	char desc[128];
+	long r;
+
+	snprintf(desc, sizeof(desc), "listns() paging by %zu, ns_type=%#x", per, type);
+	for (int page = 0; page < 4096; page++) {
+		uint64_t *ids = (uint64_t *)ids_buf;
+
+		req.ns_id = cursor;
+		r = FUZZ_CALL(OP_LISTNS, sys_listns(&req, ids, per, 0));
+		if (r < 0) {
+			if (errno != ENOENT) {
+				violation("%s: page %d = %s", desc, page, ename(errno));
+				return;
+			}
+			break;
+		}
+		if (r == 0 || (size_t)r > per) {
+			violation("%s: page %d = %ld", desc, page, r);
+			return;
+		}
+		for (long i = 0; i < r; i++) {
+			if (ids[i] <= cursor) {
+				violation("%s: page %d: id %" PRIu64 " not above the "
+					  "cursor %" PRIu64, desc, page, ids[i], cursor);
+				return;
+			}
+			cursor = ids[i];
+			if (n < ARRAY_SIZE(all))
+				all[n++] = ids[i];
+		}
+	}
+	check_ids(desc, all, n, SIZE_MAX, 0, type, 0, true);
+}
+
+/* -------------------------------------------------------------- ioctl */
+
+static bool nsfs_ioctl_valid(unsigned int cmd)
+{
+	switch (cmd) {
+	case NS_GET_USERNS: case NS_GET_PARENT: case NS_GET_NSTYPE:
+	case NS_GET_OWNER_UID: case NS_GET_MNTNS_ID: case NS_GET_ID:
+	case NS_GET_PID_FROM_PIDNS: case NS_GET_TGID_FROM_PIDNS:
+	case NS_GET_PID_IN_PIDNS: case NS_GET_TGID_IN_PIDNS:
+		return true;
+	}
+	if (_IOC_TYPE(cmd) != NSIO || _IOC_DIR(cmd) != _IOC_READ)
+		return false;
+	switch (_IOC_NR(cmd)) {
+	case 10: case 11: case 12:
+		return _IOC_SIZE(cmd) >= MNT_NS_INFO_SIZE_VER0;
+	}
+	return false;
+}
+
+static void op_ioctl(void)
+{
+	static const unsigned int cmds[] = {
+		NS_GET_USERNS, NS_GET_PARENT, NS_GET_NSTYPE, NS_GET_OWNER_UID,
+		NS_GET_MNTNS_ID, NS_GET_PID_FROM_PIDNS, NS_GET_TGID_FROM_PIDNS,
+		NS_GET_PID_IN_PIDNS, NS_GET_TGID_IN_PIDNS, NS_MNT_GET_INFO,
+		NS_MNT_GET_NEXT, NS_MNT_GET_PREV, NS_GET_ID,
+	};
+	struct nsent *t = random_entry();
+	unsigned int cmd = cmds[below(ARRAY_SIZE(cmds))];
+	unsigned long arg;
+	char desc[160];
+	long r;
+	int e;
+
+	if (chance(50)) {
+		switch (below(4)) {
+		case 0: cmd ^= 1U << (30 + below(2)); break;		/* direction */
+		case 1: cmd = (cmd & ~0x3fff0000U) | (below(1U << 14) << 16); break;
+		case 2: cmd = (cmd & ~0xffU) | below(32); break;		/* number */
+		default: cmd = (rnd() & 0xffff00ffU) | (NSIO << 8); break;
+		}
+	}
+	arg = chance(85) ? (unsigned long)scratch : chance(50) ? 0 : below(64);
+	r = FUZZ_CALL(OP_IOCTL, ioctl(t->fd, cmd, arg));
+	e = errno;
+	snprintf(desc, sizeof(desc), "ioctl(%s ns id %" PRIu64 ", %#x, %#lx)",
+		 type_name(t->type), t->id, cmd, arg);
+	if (!nsfs_ioctl_valid(cmd)) {
+		check(r, e, E_(ENOTTY), desc);
+		return;
+	}
+	if (r > 0 && (_IOC_NR(cmd) == 1 || _IOC_NR(cmd) == 2 ||
+		      _IOC_NR(cmd) == 11 || _IOC_NR(cmd) == 12))
+		close(r);
+	if (cmd == NS_GET_ID && arg == (unsigned long)scratch &&
+	    (r || *(uint64_t *)scratch != t->id))
+		violation("%s = %s, id %" PRIu64, desc, r ? ename(e) : "0",
+			  *(uint64_t *)scratch);
+	if (cmd == NS_GET_NSTYPE && r != (long)t->type)
+		violation("%s = %ld, not the type %#x", desc, r, t->type);
+}
+
+/* -------------------------------------------------------------- churn */
+
+static int send_fds(int sock, uint32_t seq, const int *fds, int n)
+{
+	char cbuf[CMSG_SPACE(16 * sizeof(int))] = { 0 };
+	struct iovec iov = { &seq, sizeof(seq) };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = CMSG_SPACE(n * sizeof(int)),
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+
+	if (!n)
+		return 0;
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(n * sizeof(int));
+	memcpy(CMSG_DATA(c), fds, n * sizeof(int));
+	return sendmsg(sock, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 ? -1 : 0;
+}
+
+/* Open this task's namespaces of @mask (and the *_for_children ones). */
+static int open_own_ns(uint32_t mask, int *fds, bool bind)
+{
+	static const char *const names[] = {
+		"mnt", "uts", "ipc", "user", "pid", "net", "cgroup", "time",
+		"pid_for_children", "time_for_children",
+	};
+	static const uint32_t bits[] = {
+		CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER,
+		CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWCGROUP, CLONE_NEWTIME,
+		CLONE_NEWPID, CLONE_NEWTIME,
+	};
+	char path[64];
+	int n = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		if (!(mask & bits[i]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", names[i]);
+		if (bind && bits[i] != CLONE_NEWNS) {
+			/* Pin it by a bind mount too, and pass that fd. */
+			char target[64];
+			int tfd;
+
+			snprintf(target, sizeof(target), "/tmp/nsfuzz-%s", names[i]);
+			tfd = open(target, O_CREAT | O_RDONLY | O_CLOEXEC, 0600);
+			if (tfd >= 0)
+				close(tfd);
+			if (mount(path, target, NULL, MS_BIND, NULL) == 0) {
+				fds[n] = open(target, O_RDONLY | O_CLOEXEC);
+				if (fds[n] >= 0)
+					n++;
+				continue;
+			}
+		}
+		fds[n] = open(path, O_RDONLY | O_CLOEXEC);
+		if (fds[n] >= 0)
+			n++;
+	}
+	return n;
+}
+
+static void close_all(int *fds, int n)
+{
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
+}
+
+/*
+ * One churn step, in a child: new namespaces (@mask; made already when the
+ * child came from clone() or clone3() with them, unshare()d here when it
+ * came from fork()), passed on, then gone.
+ */
+static void churn_child(int sock, uint32_t seq, uint64_t seed, uint32_t mask,
+			bool cloned)
+{
+	int fds[16], n;
+	bool bind = false;
+	pid_t pid;
+
+	rng = seed;
+	if (!cloned && unshare(mask)) {
+		__atomic_fetch_add(&churn_counts->failed, 1, __ATOMIC_RELAXED);
+		_exit(1);
+	}
+	__atomic_fetch_add(&churn_counts->created, __builtin_popcount(mask),
+			   __ATOMIC_RELAXED);
+	if ((mask & CLONE_NEWNS) && chance(50) &&
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
+	    mount("nsfuzz", "/tmp", "tmpfs", 0, NULL) == 0)
+		bind = true;
+	/* Sometimes a second round: the first set dies right away. */
+	if (chance(20)) {
+		uint32_t again = mask & ~(uint32_t)(CLONE_NEWUSER | CLONE_NEWPID |
+						    CLONE_NEWNS);
+
+		if (again && unshare(again) == 0)
+			__atomic_fetch_add(&churn_counts->created,
+					   __builtin_popcount(again), __ATOMIC_RELAXED);
+	}
+	if ((mask & CLONE_NEWPID) && !cloned) {
+		/* The new pid namespace's init passes it on, then it dies. */
+		pid = fork();
+		if (pid == 0) {
+			n = open_own_ns(mask & ~(uint32_t)CLONE_NEWTIME, fds, false);
+			send_fds(sock, seq, fds, n);
+			_exit(0);
+		}
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+		mask &= ~(uint32_t)CLONE_NEWPID;
+	}
+	/* A cloned child is the init of its new pid namespace itself. */
+	n = open_own_ns(mask, fds, bind);
+	if (chance(70))
+		send_fds(sock, seq, fds, n);
+	close_all(fds, n);
+	_exit(0);
+}
+
+#ifndef __NR_clone3
+#define __NR_clone3 435
+#endif
+
+struct nsfuzz_clone_args {	/* struct clone_args, CLONE_ARGS_SIZE_VER0 */
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
+		 stack_size, tls;
+};
+
+/*
+ * A child with new namespaces of @mask: by fork() (the child unshares),
+ * clone() (which cannot say CLONE_NEWTIME: that bit is its exit signal's)
+ * or clone3(). Returns like fork(); *mask is what the child will have.
+ */
+static pid_t churn_spawn(uint32_t *mask, int how, bool *cloned)
+{
+	struct nsfuzz_clone_args args = { .exit_signal = SIGCHLD };
+
+	*cloned = how != 0;
+	switch (how) {
+	case 1:
+		*mask &= ~(uint32_t)CLONE_NEWTIME;
+		return syscall(SYS_clone, (unsigned long)*mask | SIGCHLD, NULL,
+			       NULL, NULL, 0UL);
+	case 2:
+		args.flags = *mask;
+		return syscall(__NR_clone3, &args, sizeof(args));
+	default:
+		return fork();
+	}
+}
+
+/*
+ * The churn: one step after another until killed, each a child with new
+ * namespaces of a random set of types, made by unshare(), clone() or
+ * clone3(); now and then a clone that the kernel must refuse (CLONE_FS
+ * with a new user or mount namespace).
+ */
+static pid_t start_churn(int sock, int other, uint64_t seed, int pause_us)
+{
+	pid_t pid = fork();
+
+	if (pid)
+		return pid;
+	setpgid(0, 0);
+	setpriority(PRIO_PROCESS, 0, 5);	/* the fuzzers come first */
+	close(other);
+	rng = seed ^ 0x636875726e;
+	for (uint32_t seq = 1;; seq++) {
+		uint32_t mask = 0;
+		int how = below(3);
+		uint64_t cseed = rnd() | 1;
+		bool cloned;
+		pid_t c;
+
+		while (!mask)
+			mask = rnd() & (ALL_TYPES &
+					~(uint32_t)(chance(60) ? CLONE_NEWUSER : 0));
+		if (chance(3)) {
+			struct nsfuzz_clone_args args = {
+				.flags = mask | CLONE_FS |
+					 (chance(50) ? CLONE_NEWUSER : CLONE_NEWNS),
+				.exit_signal = SIGCHLD,
+			};
+
+			c = how == 2 ? syscall(__NR_clone3, &args, sizeof(args)) :
+			    syscall(SYS_clone, (unsigned long)args.flags | SIGCHLD,
+				    NULL, NULL, NULL, 0UL);
+			if (c == 0)
+				_exit(0);
+			if (c > 0) {
+				waitpid(c, NULL, 0);
+				__atomic_fetch_add(&churn_counts->bad_accepted, 1,
+						   __ATOMIC_RELAXED);
+			}
+			continue;
+		}
+		c = churn_spawn(&mask, how, &cloned);
+		if (c == 0)
+			churn_child(sock, seq, cseed, mask, cloned);
+		if (c > 0) {
+			waitpid(c, NULL, 0);
+			__atomic_fetch_add(&churn_counts->steps, 1, __ATOMIC_RELAXED);
+			__atomic_fetch_add(&churn_counts->by[how], 1, __ATOMIC_RELAXED);
+		} else {
+			__atomic_fetch_add(&churn_counts->failed, 1, __ATOMIC_RELAXED);
+		}
+		if (pause_us)
+			usleep(pause_us);
+	}
+}
+
+/* ------------------------------------------------------------ setup */
+
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n - 1;	/* the directory's own fd */
+}
+
+static void setup_own(void)
+{
+	static const char *const names[] = {
+		"mnt", "uts", "ipc", "user", "pid", "net", "cgroup", "time",
+	};
+	char path[64];
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		int fd;
+
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", names[i]);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			die("open %s", path);
+		if (!identify(fd, &own[nown]))
+			die("NS_GET_ID/NS_GET_NSTYPE on %s: not a kernel with "
+			    "namespace ids", path);
+		own[nown].own = true;
+		if (own[nown].type == CLONE_NEWUSER)
+			own_userns_id = own[nown].id;
+		nown++;
+	}
+	/*
+	 * may_see_all_namespaces(): in the initial pid namespace with
+	 * CAP_SYS_ADMIN in the initial user namespace, which root in the
+	 * initial namespaces has.
+	 */
+	see_all = geteuid() == 0 && own_userns_id == USER_NS_INIT_ID_;
+	for (int i = 0; i < nown; i++)
+		if (own[i].type == CLONE_NEWPID && own[i].id != PID_NS_INIT_ID_)
+			see_all = false;
+}
+
+/* What a worker hands back, in shared memory. */
+struct results {
+	struct opstats stats[NR_OPS];
+	uint64_t calls, violations, notes_trailing, received_fds;
+	bool done;
+};
+
+static void print_stats(const struct results *r, double secs,
+			double ticks_per_sec)
+{
+	for (int op = 0; op < NR_OPS; op++) {
+		const struct opstats *st = &r->stats[op];
+		char errs[512];
+		size_t n = 0;
+
+		errs[0] = 0;
+		for (int e = 1; e < 256 && n < sizeof(errs); e++)
+			if (st->err[e])
+				n += snprintf(errs + n, sizeof(errs) - n, " %s=%" PRIu64,
+					      ename(e), st->err[e]);
+		printf("nsfuzz: %-17s calls=%-8" PRIu64 " ok=%-7" PRIu64
+		       " rate=%.0f/s in-call=%.0fus errors:%s\n", op_name[op],
+		       st->calls, st->ok, secs > 0 ? st->calls / secs : 0.0,
+		       st->calls ? st->ns / ticks_per_sec * 1e6 / st->calls : 0.0,
+		       errs);
+	}
+	printf("nsfuzz: total calls=%" PRIu64 " time=%.1fs rate=%.0f/s "
+	       "violations=%" PRIu64 "\n", r->calls, secs,
+	       secs > 0 ? r->calls / secs : 0.0, r->violations);
+}
+
+/* One worker: @ncalls calls from its own PRNG stream and namespace pool. */
+static void worker(int w, uint64_t seed, uint64_t ncalls, struct results *out)
+{
+	uint64_t t0 = now_ns(), last_report = t0;
+	int base_fds, end_fds;
+
+	worker_id = w;
+	rng = (seed + w) * 0x9e3779b97f4a7c15ULL + 0x2545f4914f6cdd1dULL;
+	if (!rng)
+		rng = 1;
+	base_fds = count_fds();
+	for (uint64_t i = 0; total_calls < ncalls; i++) {
+		unsigned int pick = below(100);
+
+		if (i % 256 == 0)
+			receive_fds();
+		if (pick < 45)
+			op_open();
+		else if (pick < 65)
+			op_encode();
+		else if (pick < 90 && have_listns)
+			pick < 88 ? op_listns() : op_walk();
+		else
+			op_ioctl();
+		if (i % 20000 == 19999) {
+			int n = count_fds();
+
+			if (n != base_fds + nheld)
+				violation("%d fds open, expected %d: a leak", n,
+					  base_fds + nheld);
+			if (n > base_fds + nheld)
+				base_fds = n - nheld;	/* report each leak once */
+		}
+		if (!quiet && !w && now_ns() - last_report > 30000000000ULL) {
+			last_report = now_ns();
+			printf("nsfuzz: ... worker 0: %" PRIu64 " calls, %.0f/s\n",
+			       total_calls, total_calls / ((last_report - t0) / 1e9));
+		}
+	}
+	while (nheld)
+		retire(&held[--nheld]);
+	end_fds = count_fds();
+	if (end_fds != base_fds)
+		violation("%d fds open at the end, %d at the start: a leak",
+			  end_fds, base_fds);
+	memcpy(out->stats, stats, sizeof(stats));
+	out->calls = total_calls;
+	out->violations = violations;
+	out->notes_trailing = notes_trailing;
+	out->received_fds = received_fds;
+	out->done = true;
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t seed = 1, ncalls = 500000, t0, tick0;
+	int opt, sv[2], status, nworkers = 2, churn_us = 0;
+	struct results *res, sum = { 0 };
+	pid_t churn, pids[16];
+	double secs;
+
+	while ((opt = getopt(argc, argv, "s:n:j:c:qv:")) != -1) {
+		switch (opt) {
+		case 's': seed = strtoull(optarg, NULL, 0); break;
+		case 'n': ncalls = strtoull(optarg, NULL, 0); break;
+		case 'j': nworkers = atoi(optarg); break;
+		case 'c': churn_us = atoi(optarg); break;
+		case 'q': quiet = true; break;
+		case 'v': max_shown = strtoull(optarg, NULL, 0); break;
+		default:
+			nworkers = 0;
+			break;
+		}
+	}
+	if (nworkers < 1 || nworkers > 16 || optind != argc) {
+		fprintf(stderr, "usage: nsfuzz [-s SEED] [-n CALLS] [-j WORKERS] "
+			"[-c CHURN_USEC] [-q] [-v SHOWN]\n");
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGPIPE, SIG_IGN);
+	rng = seed * 0x9e3779b97f4a7c15ULL + 0x2545f4914f6cdd1dULL;
+	if (!rng)
+		rng = 1;
+
+	setup_own();
+	arena_init(&harena);
+	arena_init(&rarena);
+	arena_init(&marena);
+	none_page = map_or_die(PAGE, PROT_NONE);
+	scratch = map_or_die(64 * 1024, PROT_READ | PROT_WRITE);
+	/* Room for LISTNS_MAX ids (and a misalignment), then a guard page. */
+	ids_buf = map_or_die(IDS_MAP + PAGE, PROT_READ | PROT_WRITE);
+	ids_guard = ids_buf + IDS_MAP;
+	if (mprotect(ids_guard, PAGE, PROT_NONE))
+		die("mprotect");
+	{
+		int p[2];
+
+		if (pipe2(p, O_CLOEXEC))
+			die("pipe");
+		pipe_fd = p[0];
+		close(p[1]);
+	}
+	proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (proc_fd < 0)
+		die("open /proc");
+	closed_fd = 4000;	/* far above anything opened here */
+
+	errno = 0;
+	if (sys_listns(NULL, NULL, 0, 0) < 0 && errno == ENOSYS) {
+		have_listns = false;
+		printf("nsfuzz: listns() is not in this kernel (ENOSYS): its "
+		       "calls are skipped\n");
+	}
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
+		die("socketpair");
+	churn_counts = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+			    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	res = mmap(NULL, nworkers * sizeof(*res), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (churn_counts == MAP_FAILED || res == MAP_FAILED)
+		die("mmap");
+	churn = start_churn(sv[1], sv[0], seed, churn_us);
+	if (churn < 0)
+		die("fork");
+	close(sv[1]);
+	churn_sock = sv[0];
+
+	for (int i = 0; i < nown; i++)
+		printf("nsfuzz: own %-6s id=%-3" PRIu64 " inum=%u owner id=%" PRIu64 "\n",
+		       type_name(own[i].type), own[i].id, own[i].inum, own[i].owner);
+	printf("nsfuzz: seed=%" PRIu64 " calls=%" PRIu64 " workers=%d uid=%u "
+	       "mode=%s (own user namespace id %" PRIu64 ")\n", seed, ncalls,
+	       nworkers, getuid(), see_all ? "may-see-all" : "member-only",
+	       own_userns_id);
+
+	t0 = now_ns();
+	tick0 = ticks();
+	for (int w = 0; w < nworkers; w++) {
+		uint64_t n = ncalls / nworkers + (w < (int)(ncalls % nworkers));
+
+		pids[w] = fork();
+		if (pids[w] < 0)
+			die("fork");
+		if (pids[w] == 0) {
+			worker(w, seed, n, &res[w]);
+			exit(violations ? 1 : 0);
+		}
+	}
+	for (int w = 0; w < nworkers; w++) {
+		waitpid(pids[w], &status, 0);
+		if (!res[w].done) {
+			printf("nsfuzz: worker %d died (status %#x)\n", w, status);
+			sum.violations++;
+		}
+	}
+	secs = (now_ns() - t0) / 1e9;
+	tick0 = ticks() - tick0;
+
+	kill(-churn, SIGKILL);
+	kill(churn, SIGKILL);
+	waitpid(churn, &status, 0);
+	for (;;) {		/* whatever is still queued */
+		char cbuf[CMSG_SPACE(16 * sizeof(int))];
+		uint32_t seq;
+		struct iovec iov = { &seq, sizeof(seq) };
+		struct msghdr mh = {
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+		};
+		struct cmsghdr *c;
+
+		if (recvmsg(churn_sock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) <= 0)
+			break;
+		for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+			close_all((int *)CMSG_DATA(c),
+				  (c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+	}
+
+	for (int w = 0; w < nworkers; w++) {
+		for (int op = 0; op < NR_OPS; op++) {
+			sum.stats[op].calls += res[w].stats[op].calls;
+			sum.stats[op].ok += res[w].stats[op].ok;
+			sum.stats[op].ns += res[w].stats[op].ns;
+			for (int e = 0; e < 256; e++)
+				sum.stats[op].err[e] += res[w].stats[op].err[e];
+		}
+		sum.calls += res[w].calls;
+		sum.violations += res[w].violations;
+		sum.notes_trailing += res[w].notes_trailing;
+		sum.received_fds += res[w].received_fds;
+	}
+	printf("nsfuzz: churn: %" PRIu64 " steps (unshare %" PRIu64 ", clone %"
+	       PRIu64 ", clone3 %" PRIu64 "), %" PRIu64 " namespaces created and "
+	       "destroyed, %" PRIu64 " refused, %" PRIu64 " fds of them taken in\n",
+	       churn_counts->steps, churn_counts->by[0], churn_counts->by[1],
+	       churn_counts->by[2], churn_counts->created, churn_counts->failed,
+	       sum.received_fds);
+	if (churn_counts->bad_accepted) {
+		printf("nsfuzz: VIOLATION: %" PRIu64 " clone()/clone3() calls with "
+		       "CLONE_FS and a new user or mount namespace succeeded\n",
+		       churn_counts->bad_accepted);
+		sum.violations += churn_counts->bad_accepted;
+	}
+	if (sum.notes_trailing)
+		printf("nsfuzz: note: %" PRIu64 " handles opened although bytes "
+		       "past the last whole dword of handle_bytes were not zero "
+		       "(the VFS passes whole dwords on, as in mainline)\n",
+		       sum.notes_trailing);
+	print_stats(&sum, secs, secs > 0 ? tick0 / secs : 1e9);
+	printf("nsfuzz: %s\n", sum.violations ? "FAIL" : "PASS");
+	return sum.violations ? 1 : 0;
+}
