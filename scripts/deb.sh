@@ -49,11 +49,12 @@ esac
 	--set-str SYSTEM_TRUSTED_KEYS "" --set-str SYSTEM_REVOCATION_KEYS "" \
 	--disable MODULE_SIG_ALL --set-str MODULE_SIG_KEY "certs/signing_key.pem" \
 	--set-str LOCALVERSION "-nsid"
-make -s -C "$TREE" O="$obj" olddefconfig
-version=$(make -s -C "$TREE" O="$obj" kernelrelease)
+# LOCALVERSION= on the command line: no "+" for a tree past its tag.
+make -s -C "$TREE" O="$obj" LOCALVERSION= olddefconfig
+version=$(make -s -C "$TREE" O="$obj" LOCALVERSION= kernelrelease)
 info "deb: building $version packages ($cfg config) in $obj"
 start=$(date +%s)
-make -s -C "$TREE" O="$obj" -j"$(nproc)" CC="ccache gcc" \
+make -s -C "$TREE" O="$obj" -j"$(nproc)" CC="ccache gcc" LOCALVERSION= \
 	KDEB_PKGVERSION="$(make -s -C "$TREE" kernelversion)-1nsid" bindeb-pkg >&2
 info "deb: done in $(($(date +%s) - start))s"
 

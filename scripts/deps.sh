@@ -11,7 +11,7 @@ pkgs=(
 	trinity	# make fuzz (runs in the guest only)
 	libcap-dev	# selftests
 	sparse shellcheck	# make lint, C=1
-	linux-config-6.12 dpkg-dev rsync	# make deb: Debian's config, bindeb-pkg
+	linux-config-6.12 dpkg-dev debhelper rsync	# make deb: Debian's config, bindeb-pkg
 )
 
 missing=()
