@@ -424,44 +424,61 @@ static int churn_sock = -1;
  * message at a time, at most 4 of its fds (identifying one takes six
  * system calls); the rest are closed unlooked at.
  */
+#define CHURN_MAX_FDS 16
+
+/*
+ * One message from the churn process, if one is queued: the fds it
+ * carries (SCM_RIGHTS, close-on-exec) go to @fds. Returns how many, or -1
+ * when nothing is queued.
+ */
+static int churn_recv(int fds[CHURN_MAX_FDS])
+{
+	char cbuf[CMSG_SPACE(CHURN_MAX_FDS * sizeof(int))];
+	uint32_t seq;
+	struct iovec iov = { &seq, sizeof(seq) };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c;
+	int n = 0;
+
+	if (recvmsg(churn_sock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) <= 0)
+		return -1;
+	for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+		int k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		for (int i = 0; i < k && n < CHURN_MAX_FDS; i++)
+			fds[n++] = ((int *)CMSG_DATA(c))[i];
+	}
+	return n;
+}
+
 static void receive_fds(void)
 {
-	for (int msgs = 0; msgs < 1; msgs++) {
-		char cbuf[CMSG_SPACE(16 * sizeof(int))];
-		uint32_t seq;
-		struct iovec iov = { &seq, sizeof(seq) };
-		struct msghdr mh = {
-			.msg_iov = &iov, .msg_iovlen = 1,
-			.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-		};
-		struct cmsghdr *c;
+	int fds[CHURN_MAX_FDS];
+	int n = churn_recv(fds);
 
-		if (recvmsg(churn_sock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) <= 0)
-			return;
-		churned_msgs++;
-		for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-			int *fds = (int *)CMSG_DATA(c);
-			int n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+	if (n < 0)
+		return;
+	churned_msgs++;
+	for (int i = 0; i < n; i++) {
+		struct nsent e = { .fd = -1 };
 
-			if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-				continue;
-			for (int i = 0; i < n; i++) {
-				struct nsent e = { .fd = -1 };
-
-				if (i >= 4 || !identify(fds[i], &e) || find_id(e.id)) {
-					close(fds[i]);
-					continue;
-				}
-				if (nheld == HELD_MAX) {
-					int v = below(HELD_MAX);
-
-					retire(&held[v]);
-					held[v] = held[--nheld];
-				}
-				held[nheld++] = e;
-				received_fds++;
-			}
+		if (i >= 4 || !identify(fds[i], &e) || find_id(e.id)) {
+			close(fds[i]);
+			continue;
 		}
+		if (nheld == HELD_MAX) {
+			int v = below(HELD_MAX);
+
+			retire(&held[v]);
+			held[v] = held[--nheld];
+		}
+		held[nheld++] = e;
+		received_fds++;
 	}
 }
 
@@ -1878,20 +1895,12 @@ int main(int argc, char **argv)
 	kill(churn, SIGKILL);
 	waitpid(churn, &status, 0);
 	for (;;) {		/* whatever is still queued */
-		char cbuf[CMSG_SPACE(16 * sizeof(int))];
-		uint32_t seq;
-		struct iovec iov = { &seq, sizeof(seq) };
-		struct msghdr mh = {
-			.msg_iov = &iov, .msg_iovlen = 1,
-			.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-		};
-		struct cmsghdr *c;
+		int fds[CHURN_MAX_FDS];
+		int n = churn_recv(fds);
 
-		if (recvmsg(churn_sock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) <= 0)
+		if (n < 0)
 			break;
-		for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
-			close_all((int *)CMSG_DATA(c),
-				  (c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+		close_all(fds, n);
 	}
 
 	for (int w = 0; w < nworkers; w++) {
