@@ -1286,8 +1286,15 @@ static void op_listns(void)
 			allowed |= E_(EINVAL);
 		if (!owed || ocls == OWN_MAYBE)
 			allowed |= E_(ENOENT);
-		if (nr == 0)		/* nothing asked, nothing owed */
+		if (nr == 0) {
+			/*
+			 * Nothing asked: 0 if there is something to report,
+			 * -ENOENT if nothing is left (SPEC 6).
+			 */
 			allowed = OK_ | (ocls == OWN_MAYBE ? E_(EINVAL) : 0);
+			if (!stable || ocls == OWN_MAYBE)
+				allowed |= E_(ENOENT);
+		}
 		if (room < nr && nr)
 			allowed |= E_(EFAULT);
 		if (room < owed) {
