@@ -76,7 +76,7 @@ recheck() {
 	local objs
 	mapfile -t objs < <(objects)
 	[ "${#objs[@]}" -gt 0 ] || { : >"$logs/bisect-$n-$kind.txt"; return 0; }
-	# Touch nothing: W=1 changes the command line, so make rebuilds them;
+	# No touching needed: W=1 changes the command line, so make rebuilds them;
 	# C=2 runs sparse whether or not they are rebuilt.
 	"${kmake[@]}" "$@" "${objs[@]}" >"$logs/bisect-$n-$kind.log" 2>&1 ||
 		die "patch $n: the $kind build of the touched files failed (log: $logs/bisect-$n-$kind.log)"
