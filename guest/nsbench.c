@@ -75,9 +75,7 @@
 #include <linux/mount.h>
 #include <linux/nsfs.h>
 
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
+#include "nsid-guest.h"
 
 #ifndef MNT_DETACH
 #define MNT_DETACH 2
@@ -256,16 +254,14 @@ struct pool {
  */
 static void raise_ns_limits(long n)
 {
-	static const char *const names[] = {
-		"user", "pid", "uts", "ipc", "net", "mnt", "cgroup", "time",
-	};
 	char path[64];
 
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+	for (size_t i = 0; i < NSID_NR_TYPES; i++) {
 		long cur = 0;
 		FILE *f;
 
-		snprintf(path, sizeof(path), "/proc/sys/user/max_%s_namespaces", names[i]);
+		snprintf(path, sizeof(path), "/proc/sys/user/max_%s_namespaces",
+			 nsid_types[i].name);
 		f = fopen(path, "r");
 		if (!f)
 			die("open %s", path);
@@ -375,9 +371,6 @@ static double time_statmount(const struct pool *p, long ops, uint64_t ns_id)
 
 #ifdef NSFS_FILE_HANDLE_SIZE_VER0
 /* Namespace file handles: only the patched kernel's headers have them. */
-#ifndef FD_NSFS_ROOT
-#define FD_NSFS_ROOT -10003
-#endif
 
 static char handle_buf[sizeof(struct file_handle) + MAX_HANDLE_SZ]
 	__attribute__((aligned(8)));
@@ -400,7 +393,7 @@ static double time_handle_open(const struct pool *p, long ops, uint64_t unused)
 	(void)p;
 	(void)unused;
 	for (long i = 0; i < ops; i++) {
-		int fd = open_by_handle_at(FD_NSFS_ROOT, handle, O_RDONLY | O_CLOEXEC);
+		int fd = open_by_handle_at(NSID_FD_NSFS_ROOT, handle, O_RDONLY | O_CLOEXEC);
 
 		if (fd < 0)
 			die("open_by_handle_at");
@@ -521,26 +514,6 @@ static int lookup_child(const void *arg)
 
 /* ---- enumerating every namespace: listns() vs the /proc walk ---- */
 
-#ifndef __NR_listns
-#define __NR_listns 470
-#endif
-
-/*
- * struct ns_id_req of mainline's uapi <linux/nsfs.h> (NS_ID_REQ_SIZE_VER0)
- * under a name of its own: 6.12's headers lack it, the patched ones may
- * have it.
- */
-struct listns_req {
-	uint32_t size;
-	uint32_t spare;
-	uint64_t ns_id;		/* cursor: the last id already seen, 0 first */
-	uint32_t ns_type;	/* CLONE_NEW* bits, 0: every type */
-	uint32_t spare2;
-	uint64_t user_ns_id;	/* 0: any owner */
-};
-
-_Static_assert(sizeof(struct listns_req) == 32, "NS_ID_REQ_SIZE_VER0");
-
 #define LISTNS_PAGE 1024		/* ids per listns() call */
 #define ENUM_TRIALS 5			/* interleaved trials, the best counts */
 static long enum_n = 1000;		/* processes, one uts namespace each */
@@ -569,11 +542,11 @@ static void fail(const char *fmt, ...)
  */
 static long enum_listns(int check)
 {
-	struct listns_req req = { .size = sizeof(req) };
+	struct nsid_listns_req req = { .size = sizeof(req) };
 	long total = 0, n;
 
 	for (;;) {
-		n = syscall(__NR_listns, &req, listns_ids, LISTNS_PAGE, 0);
+		n = nsid_listns(&req, listns_ids, LISTNS_PAGE, 0);
 		if (n < 0 && errno == ENOENT)
 			return total;
 		if (n < 0 && errno == ENOSYS && total == 0)

@@ -62,10 +62,9 @@
 #include <x86intrin.h>
 #endif
 
+#include "nsid-guest.h"
+
 /* uapi this series adds, for headers that predate it. */
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
 #ifndef FD_NSFS_ROOT
 #define FD_NSFS_ROOT -10003
 #endif
@@ -142,24 +141,6 @@ struct ns_id_req {
 		   CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP | CLONE_NEWTIME)
 #define MAX_VIOLATIONS_SHOWN 25
 
-static const struct {
-	const char *name;
-	uint32_t type;
-} types[] = {
-	{ "mnt", CLONE_NEWNS },		{ "uts", CLONE_NEWUTS },
-	{ "ipc", CLONE_NEWIPC },	{ "user", CLONE_NEWUSER },
-	{ "pid", CLONE_NEWPID },	{ "net", CLONE_NEWNET },
-	{ "cgroup", CLONE_NEWCGROUP },	{ "time", CLONE_NEWTIME },
-};
-
-static const char *type_name(uint32_t type)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(types); i++)
-		if (types[i].type == type)
-			return types[i].name;
-	return "?";
-}
-
 static bool valid_type(uint32_t type)
 {
 	return type && !(type & (type - 1)) && (type & ALL_TYPES);
@@ -181,6 +162,12 @@ static uint64_t rnd(void)
 static uint64_t below(uint64_t n)
 {
 	return n ? rnd() % n : 0;
+}
+
+/* One of the eight CLONE_NEW* types. */
+static uint32_t any_type(void)
+{
+	return nsid_types[below(NSID_NR_TYPES)].type;
 }
 
 static bool chance(unsigned int percent)
@@ -583,7 +570,7 @@ static void gen_handle(struct hnd *h)
 			h->f[i] = chance(70) ? 0 : rnd();
 		fh = payload(h);
 		fh.ns_id = chance(50) ? below(64) : rnd_u64();
-		fh.ns_type = chance(50) ? types[below(8)].type : (uint32_t)rnd_u64();
+		fh.ns_type = chance(50) ? any_type() : (uint32_t)rnd_u64();
 		fh.ns_inum = chance(30) ? 0 : 0xf0000000 + below(0x1000);
 		set_payload(h, &fh);
 		return;
@@ -598,7 +585,7 @@ static void gen_handle(struct hnd *h)
 		case 2: h->type = chance(50) ? (int32_t)rnd_u64() : FILEID_NSFS ^ (1 << below(32)); break;
 		case 3: fh.ns_id = chance(50) ? 0 : fh.ns_id + below(5) - 2; break;
 		case 4: fh.ns_id = chance(50) ? random_entry()->id : rnd_u64(); break;
-		case 5: fh.ns_type = chance(50) ? types[below(8)].type : (uint32_t)rnd_u64(); break;
+		case 5: fh.ns_type = chance(50) ? any_type() : (uint32_t)rnd_u64(); break;
 		case 6: fh.ns_type = 0; break;
 		case 7: fh.ns_inum = chance(50) ? 0 : fh.ns_inum + below(5) - 2; break;
 		case 8: fh.ns_inum = random_entry()->inum; break;
@@ -868,11 +855,11 @@ static void op_open(void)
 			if ((fh.ns_inum && st.st_ino != fh.ns_inum) ||
 			    (t && st.st_ino != t->inum))
 				violation("%s = fd to %s namespace inode %lu", desc,
-					  type_name(type), (unsigned long)st.st_ino);
+					  nsid_type_name(type), (unsigned long)st.st_ino);
 			if (!see_all && !is_own_id(id))
 				violation("%s = fd to %s namespace id %" PRIu64
 					  ", which the caller is not a member of",
-					  desc, type_name(type), id);
+					  desc, nsid_type_name(type), id);
 		}
 		if (fl < 0 || ((fl & O_ACCMODE) != O_RDONLY &&
 			       (fl & O_ACCMODE) != (flags & O_ACCMODE)) ||
@@ -914,7 +901,7 @@ static void op_encode(void)
 	if (kind < 10) {
 		/* Through the /proc magic link, followed or not. */
 		snprintf(pathbuf, sizeof(pathbuf), "/proc/self/ns/%s",
-			 type_name(own[below(nown)].type));
+			 nsid_type_name(own[below(nown)].type));
 		path = pathbuf;
 		dfd = AT_FDCWD;
 		flags &= ~AT_EMPTY_PATH;
@@ -924,7 +911,7 @@ static void op_encode(void)
 			flags &= ~AT_SYMLINK_FOLLOW;
 		proc_nofollow = !(flags & AT_SYMLINK_FOLLOW);
 		for (int i = 0; i < nown; i++)
-			if (!strcmp(type_name(own[i].type), pathbuf + 14))
+			if (!strcmp(nsid_type_name(own[i].type), pathbuf + 14))
 				t = &own[i];
 	} else if (kind < 14) {
 		flags &= ~AT_EMPTY_PATH;	/* "" needs AT_EMPTY_PATH */
@@ -949,7 +936,7 @@ static void op_encode(void)
 		 "name_to_handle_at(%d, \"%s\", %s {bytes=%u}, %s, %#x) on %s id %" PRIu64,
 		 dfd, path == none_page ? "<PROT_NONE>" : path, ptr_name[pk],
 		 bytes, mnt_bad ? "bad mnt_id" : "mnt_id", flags,
-		 type_name(t->type), t->id);
+		 nsid_type_name(t->type), t->id);
 
 	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH | AT_HANDLE_FID |
 		      AT_HANDLE_MNT_ID_UNIQUE))
@@ -1081,7 +1068,7 @@ static void check_ids(const char *desc, const uint64_t *ids, long n, size_t nr,
 		if (!found)
 			violation("%s: active %s namespace id %" PRIu64
 				  " (%s, owner id %" PRIu64 ") missing from the "
-				  "%ld ids", desc, type_name(e->type), e->id,
+				  "%ld ids", desc, nsid_type_name(e->type), e->id,
 				  e->own ? "the caller's own" : "held open",
 				  e->owner, n);
 	}
@@ -1106,8 +1093,8 @@ static uint32_t rnd_type_filter(void)
 {
 	switch (below(6)) {
 	case 0: case 1: return 0;
-	case 2: case 3: return types[below(8)].type;
-	case 4: return types[below(8)].type | types[below(8)].type;
+	case 2: case 3: return any_type();
+	case 4: return any_type() | any_type();
 	default: return chance(50) ? (uint32_t)rnd() : 1U << below(32);
 	}
 }
@@ -1344,7 +1331,7 @@ static void op_listns(void)
 static void op_walk(void)
 {
 	uint64_t all[8192], cursor = 0;
-	uint32_t type = chance(50) ? 0 : types[below(8)].type;
+	uint32_t type = chance(50) ? 0 : any_type();
 	size_t per = 1 + below(9), n = 0;
 	struct ns_id_req req = { .size = NS_ID_REQ_SIZE_VER0, .ns_type = type };
 	char desc[128];
@@ -1428,7 +1415,7 @@ static void op_ioctl(void)
 	r = FUZZ_CALL(OP_IOCTL, ioctl(t->fd, cmd, arg));
 	e = errno;
 	snprintf(desc, sizeof(desc), "ioctl(%s ns id %" PRIu64 ", %#x, %#lx)",
-		 type_name(t->type), t->id, cmd, arg);
+		 nsid_type_name(t->type), t->id, cmd, arg);
 	if (!nsfs_ioctl_valid(cmd)) {
 		check(r, e, E_(ENOTTY), desc);
 		return;
@@ -1869,7 +1856,7 @@ int main(int argc, char **argv)
 
 	for (int i = 0; i < nown; i++)
 		printf("nsfuzz: own %-6s id=%-3" PRIu64 " inum=%u owner id=%" PRIu64 "\n",
-		       type_name(own[i].type), own[i].id, own[i].inum, own[i].owner);
+		       nsid_type_name(own[i].type), own[i].id, own[i].inum, own[i].owner);
 	printf("nsfuzz: seed=%" PRIu64 " calls=%" PRIu64 " workers=%d uid=%u "
 	       "mode=%s (own user namespace id %" PRIu64 ")\n", seed, ncalls,
 	       nworkers, getuid(), see_all ? "may-see-all" : "member-only",

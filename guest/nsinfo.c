@@ -20,27 +20,7 @@
 #include <unistd.h>
 #include <linux/nsfs.h>
 
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-
-static const struct {
-	const char *name;
-	int type;
-} types[] = {
-	{ "mnt", CLONE_NEWNS },		{ "uts", CLONE_NEWUTS },
-	{ "ipc", CLONE_NEWIPC },	{ "user", CLONE_NEWUSER },
-	{ "pid", CLONE_NEWPID },	{ "net", CLONE_NEWNET },
-	{ "cgroup", CLONE_NEWCGROUP },	{ "time", CLONE_NEWTIME },
-};
-
-static const char *type_name(int type)
-{
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		if (types[i].type == type)
-			return types[i].name;
-	return "?";
-}
+#include "nsid-guest.h"
 
 /* "ino N" of the namespace an ioctl returned an fd for, or the errno name. */
 static void show_fd_result(const char *what, int fd)
@@ -57,9 +37,6 @@ static void show_fd_result(const char *what, int fd)
 }
 
 #ifdef NSFS_FILE_HANDLE_SIZE_VER0
-#ifndef FD_NSFS_ROOT
-#define FD_NSFS_ROOT -10003
-#endif
 /* The namespace's file handle, printed, and opened again from it alone. */
 static void show_handle(int fd, const struct stat *st)
 {
@@ -78,7 +55,7 @@ static void show_handle(int fd, const struct stat *st)
 	printf("handle=%x:", fh->handle_type);
 	for (unsigned int i = 0; i < fh->handle_bytes; i++)
 		printf("%02x", fh->f_handle[i]);
-	nfd = open_by_handle_at(FD_NSFS_ROOT, fh, O_RDONLY | O_CLOEXEC);
+	nfd = open_by_handle_at(NSID_FD_NSFS_ROOT, fh, O_RDONLY | O_CLOEXEC);
 	if (nfd < 0) {
 		printf(" open_by_handle_at=%s\n", strerrorname_np(errno));
 		return;
@@ -112,7 +89,7 @@ static void show_ns(const char *name)
 		printf(" id=%s", strerrorname_np(errno));
 #endif
 	type = ioctl(fd, NS_GET_NSTYPE);
-	printf(" nstype=%s", type < 0 ? strerrorname_np(errno) : type_name(type));
+	printf(" nstype=%s", type < 0 ? strerrorname_np(errno) : nsid_type_name(type));
 	show_fd_result("userns", ioctl(fd, NS_GET_USERNS));
 	show_fd_result("parent", ioctl(fd, NS_GET_PARENT));
 	if (type == CLONE_NEWUSER) {
@@ -137,57 +114,22 @@ static void show_ns(const char *name)
 static void show_all(const char *title)
 {
 	printf("%s (pid %d, uid %d):\n", title, getpid(), getuid());
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		show_ns(types[i].name);
+	for (size_t i = 0; i < NSID_NR_TYPES; i++)
+		show_ns(nsid_types[i].name);
 }
 
 /* ---- listns() ---- */
 
-/*
- * Mainline's numbers, under names of their own: 6.12's headers lack them,
- * and the checks above test whether the headers have NS_GET_ID and handles.
- */
-#define LISTNS_NR		470	/* __NR_listns */
-#define LISTNS_NS_GET_ID	_IOR(0xb7, 13, __u64)
-#define LISTNS_FILEID_NSFS	0xf1
-#define LISTNS_FD_NSFS_ROOT	-10003
 #define LISTNS_PAGE		4	/* small: the listing shows the pagination */
-
-/* struct ns_id_req of mainline's uapi <linux/nsfs.h>, 32 bytes */
-struct listns_req {
-	uint32_t size;
-	uint32_t spare;
-	uint64_t ns_id;		/* cursor: the last id already seen, 0 first */
-	uint32_t ns_type;	/* CLONE_NEW* bits, 0: every type */
-	uint32_t spare2;
-	uint64_t user_ns_id;	/* 0: any owner */
-};
 
 /* One page of ids above cursor, of the types in ns_type (0: all). */
 static long listns_page(uint64_t cursor, uint32_t ns_type, uint64_t *ids, size_t nr)
 {
-	struct listns_req req = {
+	struct nsid_listns_req req = {
 		.size = sizeof(req), .ns_id = cursor, .ns_type = ns_type,
 	};
 
-	return syscall(LISTNS_NR, &req, ids, nr, 0);
-}
-
-/* Open a namespace by an id-only file handle (ns_type and ns_inum 0). */
-static int open_ns_by_id(uint64_t id)
-{
-	char buf[sizeof(struct file_handle) + 16] __attribute__((aligned(8)));
-	struct file_handle *fh = (struct file_handle *)buf;
-	struct {
-		uint64_t ns_id;
-		uint32_t ns_type;
-		uint32_t ns_inum;
-	} nsfh = { .ns_id = id };
-
-	fh->handle_bytes = sizeof(nsfh);
-	fh->handle_type = LISTNS_FILEID_NSFS;
-	memcpy(fh->f_handle, &nsfh, sizeof(nsfh));
-	return open_by_handle_at(LISTNS_FD_NSFS_ROOT, fh, O_RDONLY | O_CLOEXEC);
+	return nsid_listns(&req, ids, nr, 0);
 }
 
 /* One listed id: its type and inode, and the id of its owning user ns. */
@@ -198,19 +140,19 @@ static void show_listed(uint64_t id)
 	int fd, ufd, type;
 
 	printf("  id=%-5llu", (unsigned long long)id);
-	fd = open_ns_by_id(id);
+	fd = nsid_open_by_id(id, 0, 0, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		printf(" open_by_handle_at=%s\n", strerrorname_np(errno));
 		return;
 	}
 	type = ioctl(fd, NS_GET_NSTYPE);
-	printf(" %-7s", type < 0 ? strerrorname_np(errno) : type_name(type));
+	printf(" %-7s", type < 0 ? strerrorname_np(errno) : nsid_type_name(type));
 	if (fstat(fd, &st) == 0)
 		printf(" ino=%lu", (unsigned long)st.st_ino);
 	ufd = ioctl(fd, NS_GET_USERNS);
 	if (ufd < 0)
 		printf(" userns_id=%s", strerrorname_np(errno));
-	else if (ioctl(ufd, LISTNS_NS_GET_ID, &owner))
+	else if (ioctl(ufd, NSID_NS_GET_ID, &owner))
 		printf(" userns_id=%s", strerrorname_np(errno));
 	else
 		printf(" userns_id=%llu", (unsigned long long)owner);
@@ -264,12 +206,12 @@ static void show_listns(void)
 	}
 	printf("  %ld namespaces in %d calls (the last one ENOENT)\n", total, calls);
 	printf("listns() per type (ns_type filter):");
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-		n = listns_walk(types[i].type, 0, &calls);
+	for (size_t i = 0; i < NSID_NR_TYPES; i++) {
+		n = listns_walk(nsid_types[i].type, 0, &calls);
 		if (n < 0)
-			printf(" %s=%s", types[i].name, strerrorname_np(errno));
+			printf(" %s=%s", nsid_types[i].name, strerrorname_np(errno));
 		else
-			printf(" %s=%ld", types[i].name, n);
+			printf(" %s=%ld", nsid_types[i].name, n);
 		sum += n < 0 ? 0 : n;
 	}
 	printf("\n");
@@ -286,8 +228,8 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	show_all("own namespaces");
 
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		flags |= types[i].type;
+	for (size_t i = 0; i < NSID_NR_TYPES; i++)
+		flags |= nsid_types[i].type;
 	if (pipe(ready) || pipe(done)) {
 		printf("pipe: %s\n", strerror(errno));
 		return 1;

@@ -31,11 +31,13 @@ if [ "$(id -u)" = 0 ]; then
 	mknod -m 666 "$root/dev/null" c 1 3
 fi
 
-# Guest tools: every guest/*.c, static, against this kernel's uapi headers.
+# Guest tools: every guest/*.c (sharing guest/nsid-guest.h), static, against
+# this kernel's uapi headers.
 for src in "$TOP"/guest/*.c; do
 	bin=$out/guest-bin/$(basename "$src" .c)
 	mkdir -p "$out/guest-bin"
-	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ] || [ "$out/usr/include/linux/nsfs.h" -nt "$bin" ]; then
+	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ] || [ "$TOP/guest/nsid-guest.h" -nt "$bin" ] ||
+		[ "$out/usr/include/linux/nsfs.h" -nt "$bin" ]; then
 		ccache gcc -O2 -Wall -Wextra -Werror -static -isystem "$out/usr/include" \
 			-o "$bin" "$src" || die "cannot build $src"
 	fi
