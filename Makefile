@@ -2,7 +2,9 @@
 #   make deps      install the packages (apt-get)
 #   make run       boot the patched kernel, show its namespace facts
 #                  (make run ADD="files" CMD="command line")
-#   make check     every test, in the guest; DEBUG=1 for the debug kernel
+#   make check     every test, in the guest; DEBUG=1 for the debug kernel;
+#                  REF=mainline also on Debian's mainline binary kernel
+#   make regress   6.12's own selftests on the base and the patched kernel
 #   make bench     patched vs unpatched base kernel: benchmark ratios
 #                  (BENCH_BOOTS=3 BENCH_REPS=3 SKIP_BUILD=1)
 #   make fuzz      trinity and nsfuzz in the debug kernel, bounded
@@ -12,13 +14,14 @@
 #   make nsctl-test  build it and run its tests on this machine (as root)
 #   make deb       Debian packages of the patched kernel, in build/deb
 #                  (DEB_CONFIG=debian (default), guest, or a config file)
+# Every boot: ACCEL=kvm|tcg overrides the accelerator probe (scripts/accel.sh).
 # See README.md.
 
 SHELL := /bin/bash
 export DEBUG ADD CMD FORCE TIMEOUT BENCH_BOOTS BENCH_REPS BENCH_CMD SKIP_BUILD DEB_CONFIG \
-	BISECT_FROM FUZZ_SEED FUZZ_CALLS FUZZ_TRINITY_OPS FUZZ_KERNEL
+	BISECT_FROM FUZZ_SEED FUZZ_CALLS FUZZ_TRINITY_OPS FUZZ_KERNEL ACCEL REF
 
-.PHONY: all deps tree export build check run shell bench fuzz lint bisect test-harness clean \
+.PHONY: all deps tree export build check regress run shell bench fuzz lint bisect test-harness clean \
 	nsctl nsctl-test deb
 
 all: check
@@ -38,6 +41,9 @@ build:
 
 check:
 	@scripts/check.sh
+
+regress:
+	@scripts/regress.sh
 
 run:
 	@scripts/run.sh $(ADD)

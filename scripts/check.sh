@@ -4,7 +4,9 @@
 # guest kernel (debug config with DEBUG=1), the kselftests, nsctl and the
 # examples of the documentation, boot, run every KUnit suite, kselftest,
 # nsctl test and example in the guest, and print the report. nsctl's tests
-# also run natively, on this machine's own kernel.
+# also run natively, on this machine's own kernel. REF=mainline then boots
+# Debian's mainline binary kernel with the same tests (scripts/mainline.sh)
+# and compares the verdicts (scripts/compare.py oracle).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -47,6 +49,24 @@ image=$("$TOP/scripts/initramfs.sh" "$fl" check)
 # The debug kernel under software emulation is several times slower.
 [ "$fl" = debug ] && : "${TIMEOUT:=2400}"
 TIMEOUT=${TIMEOUT:-900} "$TOP/scripts/vm.sh" "$out/arch/x86/boot/bzImage" "$image" check "$log"
+rc=0
 python3 "$TOP/scripts/report.py" --expect-kunit --expect-kselftest "$log" |
-	tee "$BUILD/logs/report-$fl.txt"
-exit "${PIPESTATUS[0]}"
+	tee "$BUILD/logs/report-$fl.txt" || rc=$?
+
+# REF=mainline: the same tests on Debian's mainline binary kernel, as an
+# oracle of mainline's ABI; every test that passes here and not there is
+# listed in guest/mainline-differences, with the reason, or fails the run.
+case "${REF:-}" in
+"") ;;
+mainline)
+	ref_kernel=$("$TOP/scripts/mainline.sh" | tail -n 1)
+	ref_log=$BUILD/logs/check-mainline.log
+	info "check: the same tests on mainline ($(cat "$BUILD/mainline/version"))"
+	TIMEOUT=${TIMEOUT:-900} "$TOP/scripts/vm.sh" "$ref_kernel" "$image" check "$ref_log"
+	python3 "$TOP/scripts/compare.py" oracle "$log" "$ref_log" "$TOP/guest/mainline-differences" |
+		tee "$BUILD/logs/report-mainline.txt" || rc=1
+	tail -n 1 "$BUILD/logs/report-$fl.txt"
+	;;
+*) die "REF must be mainline (or unset), not '$REF'" ;;
+esac
+exit "$rc"

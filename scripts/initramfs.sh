@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Pack the guest's initramfs: busybox-static, guest/init, the guest tools
 # built from guest/*.c, for MODE=check the kselftests and the documentation's
-# examples, and for MODE=fuzz Debian's trinity (with the shared libraries it
+# examples, for MODE=regress 6.12's own selftests (scripts/regress.sh), and
+# for MODE=fuzz Debian's trinity (with the shared libraries it
 # needs) and guest/nsid-fuzz.
 #   initramfs.sh FLAVOUR MODE [FILE...]
 # FILEs go to /usr/local/bin; CMD (environment) becomes /etc/nsid/cmd.
@@ -76,6 +77,16 @@ if [ "$mode" = check ]; then
 			echo "docs/$(basename "$ex") userns"
 		done >>"$root/usr/lib/nsid/tests.list"
 	fi
+fi
+
+# make regress: 6.12's own selftests (scripts/regress.sh built them into
+# REGRESS_SELFTESTS), each run once, as root in the initial namespaces.
+if [ "$mode" = regress ]; then
+	sel=${REGRESS_SELFTESTS:-$BUILD/regress/selftests}
+	[ -s "$sel/tests" ] || die "no regression selftests in $sel: run make regress"
+	mkdir -p "$root/usr/lib/kselftests"
+	cp -a "$sel/." "$root/usr/lib/kselftests/"
+	sed 's/$/ root/' "$sel/tests" >"$root/usr/lib/nsid/tests.list"
 fi
 
 if [ "$mode" = fuzz ]; then

@@ -22,9 +22,11 @@ append+=" no_hash_pointers printk.devkmsg=on"
 [ "$mode" = shell ] || append+=" loglevel=7"
 [ -z "${VM_APPEND:-}" ] || append+=" $VM_APPEND"
 
-accel=tcg
-if [ -w /dev/kvm ] && [ -r /dev/kvm ]; then accel=kvm; fi
-qemu=(qemu-system-x86_64 -machine "q35,accel=$accel" -cpu max -smp "${VM_CPUS:-2}"
+# KVM only where a probe boot proved it runs this kernel (scripts/accel.sh).
+accel=$("$TOP/scripts/accel.sh" "$kernel")
+cpu=max
+[ "$accel" = tcg ] || cpu=host
+qemu=(qemu-system-x86_64 -machine "q35,accel=$accel" -cpu "$cpu" -smp "${VM_CPUS:-2}"
 	-m "${VM_MEM:-2048}" -nodefaults -no-reboot -display none
 	-kernel "$kernel" -initrd "$initrd" -append "$append")
 
