@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nsid-reap CMD [ARG...]: run CMD as a child subreaper's child, and leave
- * nothing of it behind.
+ * nsid-reap [-t SECONDS] CMD [ARG...]: run CMD as a child subreaper's
+ * child, and leave nothing of it behind.
  *
  * The guest's init runs every test program under it. Orphans of CMD are
  * reparented to nsid-reap (PR_SET_CHILD_SUBREAPER), not to PID 1, and are
@@ -10,7 +10,9 @@
  * neither a zombie nor a stray daemon of one test program can keep a
  * namespace alive (or active) into the next one.
  *
- * The exit status is CMD's (128 + signal when a signal killed it).
+ * With -t, CMD gets SIGTERM after SECONDS and SIGKILL 10 s later, and the
+ * exit status is 124, as timeout(1) has it. Otherwise it is CMD's (128 +
+ * signal when a signal killed it).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -22,6 +24,14 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+static volatile sig_atomic_t expired;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	expired++;
+}
 
 /* Send SIGKILL to every process whose parent is this one; count them. */
 static int kill_children(void)
@@ -67,10 +77,21 @@ int main(int argc, char **argv)
 	int status = 0, rc = 1, killed = 0;
 	pid_t pid, w;
 
+	struct sigaction sa = { .sa_handler = on_alarm };
+	unsigned int seconds = 0;
+	int timed_out = 0;
+
+	if (argc > 2 && !strcmp(argv[1], "-t")) {
+		seconds = strtoul(argv[2], NULL, 10);
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: nsid-reap CMD [ARG...]\n");
+		fprintf(stderr, "usage: nsid-reap [-t SECONDS] CMD [ARG...]\n");
 		return 2;
 	}
+	/* No SA_RESTART: the alarm interrupts waitpid(). */
+	sigaction(SIGALRM, &sa, NULL);
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)) {
 		perror("nsid-reap: PR_SET_CHILD_SUBREAPER");
 		return 1;
@@ -86,11 +107,23 @@ int main(int argc, char **argv)
 		_exit(127);
 	}
 
+	alarm(seconds);
+
 	/* Reap everything until CMD exits. */
 	for (;;) {
 		w = waitpid(-1, &status, 0);
-		if (w < 0 && errno == EINTR)
+		if (w < 0 && errno == EINTR) {
+			if (expired == 1 && !timed_out) {
+				fprintf(stderr, "nsid-reap: %s timed out after %us\n",
+					argv[1], seconds);
+				kill(pid, SIGTERM);
+				timed_out = 1;
+				alarm(10);
+			} else if (expired > 1) {
+				kill(pid, SIGKILL);
+			}
 			continue;
+		}
 		if (w < 0) {
 			perror("nsid-reap: waitpid");
 			return 1;
@@ -98,7 +131,10 @@ int main(int argc, char **argv)
 		if (w == pid)
 			break;
 	}
-	if (WIFEXITED(status))
+	alarm(0);
+	if (timed_out)
+		rc = 124;
+	else if (WIFEXITED(status))
 		rc = WEXITSTATUS(status);
 	else if (WIFSIGNALED(status))
 		rc = 128 + WTERMSIG(status);

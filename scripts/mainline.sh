@@ -170,9 +170,8 @@ pkg=$(newest "$pattern_new")
 	die "no package in $suite from $mirror matches $pattern_new or $pattern_old: see 'apt-cache search --names-only cloud-amd64' with the options in this script, or MAINLINE_REFRESH=1 to update the lists"
 version=$(apt-cache "${aptopts[@]}" madison "$pkg" | awk -F' *[|] *' 'NR == 1 { print $2 }')
 [ -n "$version" ] || die "apt-cache madison $pkg gives no version: run again with MAINLINE_REFRESH=1"
-info "mainline: $pkg $version"
-
 [ "$(cached || true)" != "$pkg $version" ] || use_cached "$pkg $version"
+info "mainline: $pkg $version"
 
 # Download (as _apt when root, so that apt keeps its sandbox) and extract.
 debs=$dir/debs
