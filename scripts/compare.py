@@ -20,8 +20,8 @@ on Debian's mainline binary kernel. A test that passes on ours and does not
 pass on mainline (FAIL, MISS, or absent) encodes a misreading of mainline's
 ABI, unless DIFFERENCES_FILE lists it as a deliberate difference: each line
 there is "GLOB  reason", GLOB an fnmatch pattern on the test name. A listed
-difference that no longer differs is STALE and fails too, so the list stays
-true. A test that mainline skips and ours passes is shown, not failed.
+difference that does not differ in this run is shown as STALE (a warning:
+some differences depend on timing), so that the list can be pruned. A test that mainline skips and ours passes is shown, not failed.
 
 Exit status: 0 when the gate holds, 1 when it does not, 2 on usage errors.
 """
@@ -152,9 +152,10 @@ def oracle(ours_log: str, ref_log: str, differences: str) -> int:
     if unexplained:
         problems.append(f'{len(unexplained)} test(s) pass on ours and not on mainline, '
                         f'and {differences} does not list them: ' + ', '.join(unexplained))
-    if stale:
-        problems.append(f'{len(stale)} stale entr(ies) in {differences} (nothing differs): '
-                        + ', '.join(stale))
+    for g in stale:
+        # A warning, not a failure: some of mainline's differences depend
+        # on timing (which namespace happens to follow a cursor).
+        print(f'STALE {g}: listed in {differences}, but nothing it names differs in this run')
     same = sum(1 for n in names if status(o.get(n)) == status(m.get(n)))
     print(f'oracle: {len(names)} tests, {same} with the same verdict; '
           f'{len(listed)} deliberate differences, {len(unexplained)} unexplained, '
