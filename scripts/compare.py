@@ -56,6 +56,18 @@ def row(left: str, right: str, name: str, note: str = '') -> str:
     return f'{text}  <- {note}' if note else text
 
 
+def side_by_side(kind: str, left: tuple[str, str, str], right: tuple[str, str, str]):
+    """Read both logs, (name, column head, path) each, and print the
+    table's head; return their reports and verdicts."""
+    (lname, lcol, llog), (rname, rcol, rlog) = left, right
+    lrep, lv = verdicts(llog)
+    rrep, rv = verdicts(rlog)
+    print(f'{kind}: {lname} {llog}')
+    print(f'{kind}: {rname} {rlog}')
+    print(row(lcol, rcol, 'test'))
+    return lrep, lv, rrep, rv
+
+
 def load_differences(path: str) -> list[tuple[str, str]]:
     out = []
     with open(path) as f:
@@ -71,13 +83,10 @@ def load_differences(path: str) -> list[tuple[str, str]]:
 
 
 def regress(base_log: str, patched_log: str) -> int:
-    base, b = verdicts(base_log)
-    patched, p = verdicts(patched_log)
+    base, b, patched, p = side_by_side('regress', ('base', 'base', base_log),
+                                       ('patched', 'patch', patched_log))
     names = sorted(set(b) | set(p))
     regressions, both_fail = [], []
-    print(f'regress: base {base_log}')
-    print(f'regress: patched {patched_log}')
-    print(row('base', 'patch', 'test'))
     for name in names:
         bs, ps = status(b.get(name)), status(p.get(name))
         note = ''
@@ -110,19 +119,16 @@ def regress(base_log: str, patched_log: str) -> int:
 
 
 def oracle(ours_log: str, ref_log: str, differences: str) -> int:
-    ours, o = verdicts(ours_log)
-    ref, m = verdicts(ref_log)
     try:
         diffs = load_differences(differences)
     except (OSError, ValueError) as e:
         print(f'compare.py: {e}', file=sys.stderr)
         return 2
+    ours, o, ref, m = side_by_side('oracle', ('ours', 'ours', ours_log),
+                                   ('mainline', 'main', ref_log))
     used = {glob: False for glob, _ in diffs}
     names = sorted(n for n in set(o) | set(m) if n.startswith(report.KSELFTEST))
     unexplained, listed, skipped = [], [], []
-    print(f'oracle: ours {ours_log}')
-    print(f'oracle: mainline {ref_log}')
-    print(row('ours', 'main', 'test'))
     for name in names:
         os_, ms = status(o.get(name)), status(m.get(name))
         note = ''
