@@ -1,7 +1,8 @@
 # Front door: every target calls one script in scripts/.
 #   make deps      install the packages (apt-get)
 #   make run       boot the patched kernel, show its namespace facts
-#                  (make run ADD="files" CMD="command line")
+#                  (make run ADD="files" CMD="command line"; REF=mainline
+#                  boots Debian's mainline binary kernel instead)
 #   make check     every test, in the guest; DEBUG=1 for the debug kernel;
 #                  REF=mainline also on Debian's mainline binary kernel
 #   make regress   6.12's own selftests on the base and the patched kernel
@@ -19,7 +20,7 @@
 
 SHELL := /bin/bash
 export DEBUG ADD CMD FORCE TIMEOUT BENCH_BOOTS BENCH_REPS BENCH_CMD SKIP_BUILD DEB_CONFIG \
-	BISECT_FROM FUZZ_SEED FUZZ_CALLS FUZZ_TRINITY_OPS FUZZ_KERNEL ACCEL REF
+	BISECT_FROM FUZZ_SEED FUZZ_CALLS FUZZ_TRINITY_OPS FUZZ_KERNEL ACCEL REF RUN_NAME
 
 .PHONY: all deps tree export build check regress run shell bench fuzz lint bisect test-harness clean \
 	nsctl nsctl-test deb

@@ -6,6 +6,7 @@
 # needs) and guest/nsid-fuzz.
 #   initramfs.sh FLAVOUR MODE [FILE...]
 # FILEs go to /usr/local/bin; CMD (environment) becomes /etc/nsid/cmd.
+# RUN_NAME (environment) names the image apart, for boots side by side.
 # Prints the path of the image.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -19,8 +20,8 @@ out=$(outdir "$fl")
 need_cmd cpio cpio
 [ -f "$out/usr/include/linux/nsfs.h" ] || die "no uapi headers in $out: run make build"
 
-root=$out/initramfs-$mode
-image=$out/initramfs-$mode.cpio.gz
+root=$out/initramfs-$mode${RUN_NAME:+-$RUN_NAME}
+image=$root.cpio.gz
 rm -rf "$root"
 mkdir -p "$root"/{bin,dev,etc/nsid,proc,sys,tmp,run,root,usr/lib/nsid,usr/local/bin}
 cp /bin/busybox "$root/bin/busybox"

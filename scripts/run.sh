@@ -5,6 +5,10 @@
 #   run.sh [FILE...]   FILEs are copied to the guest's /usr/local/bin;
 #                      CMD (environment) is the command line, default
 #                      nsinfo, then nsctl list --tree.
+# REF=mainline boots Debian's mainline binary kernel (scripts/mainline.sh)
+# instead, with the same initramfs, and builds nothing: the guest tools need
+# only the uapi headers of an earlier make build. RUN_NAME=NAME keeps the
+# image and console log of this boot apart from others running meanwhile.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -12,13 +16,23 @@ set -euo pipefail
 need_build_deps
 fl=$(flavour)
 out=$(outdir "$fl")
-log=$BUILD/logs/run-$fl.log
+log=$BUILD/logs/run-$fl${RUN_NAME:+-$RUN_NAME}.log
 export CMD=${CMD:-"nsinfo && echo && echo 'nsctl list --tree:' && nsctl list --tree"}
 
-LENIENT=1 "$TOP/scripts/tree.sh" >&2
-"$TOP/scripts/build.sh" "$fl" >&2
+case "${REF:-}" in
+"")
+	LENIENT=1 "$TOP/scripts/tree.sh" >&2
+	"$TOP/scripts/build.sh" "$fl" >&2
+	kernel=$out/arch/x86/boot/bzImage
+	;;
+mainline)
+	kernel=$("$TOP/scripts/mainline.sh" | tail -n 1)
+	log=$BUILD/logs/run-mainline${RUN_NAME:+-$RUN_NAME}.log
+	;;
+*) die "REF must be mainline (or unset), not '$REF'" ;;
+esac
 image=$("$TOP/scripts/initramfs.sh" "$fl" run "$@")
-TIMEOUT=${TIMEOUT:-900} "$TOP/scripts/vm.sh" "$out/arch/x86/boot/bzImage" "$image" run "$log"
+TIMEOUT=${TIMEOUT:-900} "$TOP/scripts/vm.sh" "$kernel" "$image" run "$log"
 
 # The command's lines sit between the begin and exit markers; kernel
 # messages (printk timestamps) are left out of stdout.
