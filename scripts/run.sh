@@ -7,7 +7,8 @@
 #                      nsinfo, then nsctl list --tree.
 # REF=mainline boots Debian's mainline binary kernel (scripts/mainline.sh)
 # instead, with the same initramfs, and builds nothing: the guest tools need
-# only the uapi headers of an earlier make build. RUN_NAME=NAME keeps the
+# only the uapi headers of an earlier make build; REF=FILE boots the kernel
+# image FILE the same way. RUN_NAME=NAME keeps the
 # image and console log of this boot apart from others running meanwhile.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -29,7 +30,12 @@ mainline)
 	kernel=$("$TOP/scripts/mainline.sh" | tail -n 1)
 	log=$BUILD/logs/run-mainline${RUN_NAME:+-$RUN_NAME}.log
 	;;
-*) die "REF must be mainline (or unset), not '$REF'" ;;
+*)
+	# A kernel image of one's own, booted as it is (nothing is built).
+	[ -f "$REF" ] || die "REF must be mainline, a kernel image or unset, not '$REF'"
+	kernel=$REF
+	log=$BUILD/logs/run-ref${RUN_NAME:+-$RUN_NAME}.log
+	;;
 esac
 image=$("$TOP/scripts/initramfs.sh" "$fl" run "$@")
 TIMEOUT=${TIMEOUT:-900} "$TOP/scripts/vm.sh" "$kernel" "$image" run "$log"
