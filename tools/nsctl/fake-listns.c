@@ -11,8 +11,14 @@
  * Semantics follow listns() as SPEC.md states them: ids above the cursor in
  * ascending order, ns_type bits and user_ns_id (LISTNS_CURRENT_USER)
  * filters, EINVAL for bad flags/size/spare or an unknown user namespace,
- * ENOENT when nothing is left. Pages hold at most 3 ids, whatever the
- * caller asks for, so that every listing takes several calls.
+ * ENOENT only when the cursor is past the end (not 0, and no namespace of
+ * the walked tree above it: the owner's with user_ns_id, else the type's
+ * for exactly one type bit, else all), otherwise the count, which can be
+ * 0 (a page after which only namespaces the filters refuse follow, a user
+ * namespace that owns nothing, nr_ns_ids 0). Pages hold at most 3 ids,
+ * whatever the caller asks for, so that every listing takes several
+ * calls. The /proc scan stands for "active and visible": the double knows
+ * no namespace that the caller cannot open there.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -121,7 +127,8 @@ static long fake_listns(const struct fake_req *req, uint64_t *ids, size_t nr, un
 	struct fake_ns *v;
 	uint64_t owner;
 	size_t n, k = 0, i;
-	int fd;
+	uint32_t one;
+	int fd, above = 0;
 
 	if (flags || req->size < sizeof(*req) || req->spare) {
 		errno = EINVAL;
@@ -144,14 +151,20 @@ static long fake_listns(const struct fake_req *req, uint64_t *ids, size_t nr, un
 			return -1;
 		}
 	}
-	for (i = 0; i < n && k < nr && k < FAKE_PAGE; i++) {
-		if (v[i].id <= req->ns_id || (req->ns_type && !(v[i].type & req->ns_type)) ||
-		    (owner && v[i].owner != owner))
+	one = req->ns_type && !(req->ns_type & (req->ns_type - 1)) ? req->ns_type : 0;
+	for (i = 0; i < n; i++) {
+		if (v[i].id <= req->ns_id)
+			continue;
+		/* In the walked tree: past the end only if none of it is here. */
+		if (owner ? v[i].owner == owner : !one || v[i].type == one)
+			above = 1;
+		if ((req->ns_type && !(v[i].type & req->ns_type)) ||
+		    (owner && v[i].owner != owner) || k >= nr || k >= FAKE_PAGE)
 			continue;
 		ids[k++] = v[i].id;
 	}
 	free(v);
-	if (!k) {
+	if (req->ns_id && !above) {
 		errno = ENOENT;
 		return -1;
 	}

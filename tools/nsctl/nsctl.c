@@ -561,6 +561,16 @@ struct list_opts {
  * Every namespace listns() reports, opened by an id-only handle. Returns
  * -1 when listns() is not there (ENOSYS, or EPERM from a seccomp filter),
  * else an exit status.
+ *
+ * The pages end in one of two ways, and both mean "nothing left": ENOENT
+ * when no active namespace of the walked tree lies above the cursor
+ * (never with the cursor at 0), or a count of 0 when some do but none that
+ * the filters pass and the caller may see (a caller that may not see all
+ * namespaces gets that after its last own one; a new user namespace that
+ * owns nothing gets it at once). A count of 0 is that answer only because
+ * every call asks for room (nr_ns_ids > 0: with 0 the kernel returns 0
+ * wherever the cursor is); a count below the room asked for is no end
+ * yet, the next call says.
  */
 static int gather_listns(const struct list_opts *o, struct nslist *l)
 {
@@ -574,12 +584,20 @@ static int gather_listns(const struct list_opts *o, struct nslist *l)
 	req.ns_type = o->types;
 	if (o->by_owner)
 		req.user_ns_id = o->owner_self ? NSCTL_LISTNS_CURRENT_USER : o->owner;
+	_Static_assert(sizeof(ids) / sizeof(ids[0]) > 0, "0 ends the list only with room");
 	for (bool first = true;; first = false) {
 		n = sys_listns(&req, ids, sizeof(ids) / sizeof(ids[0]));
 		if (n < 0 && errno == ENOENT)
-			return NX_OK;
+			return NX_OK;		/* past the last active namespace */
 		if (n < 0 && first && (errno == ENOSYS || errno == EPERM))
 			return -1;
+		/*
+		 * EINVAL: the -u user namespace is not active (any more).
+		 * After the first page, it went inactive while we listed:
+		 * what it owned was listed while it was active.
+		 */
+		if (n < 0 && errno == EINVAL && o->by_owner && !first)
+			return NX_OK;
 		if (n < 0 && errno == EINVAL && o->by_owner) {
 			if (o->owner_self)
 				msg("listns: your user namespace is not an active user namespace");
@@ -592,7 +610,7 @@ static int gather_listns(const struct list_opts *o, struct nslist *l)
 			return NX_FAIL;
 		}
 		if (n == 0)
-			return NX_OK;
+			return NX_OK;		/* nothing left that we may see */
 		if (n > (long)(sizeof(ids) / sizeof(ids[0]))) {
 			msg("listns: %ld ids for a buffer of %zu", n, sizeof(ids) / sizeof(ids[0]));
 			return NX_FAIL;
@@ -602,7 +620,7 @@ static int gather_listns(const struct list_opts *o, struct nslist *l)
 			parse_ref(idtext, &ref);
 			fd = sys_open_by_handle(&ref.fh);
 			if (fd < 0 && errno == ESTALE)
-				continue;	/* gone since listns() listed it */
+				continue;	/* inactive since listns() listed it */
 			if (fd < 0) {
 				if (explain_open_error(&ref, errno) == NX_NOFEATURE)
 					return NX_NOFEATURE;

@@ -553,15 +553,29 @@ t_list_own() {
 }
 
 t_list_type() {
+	# A mount namespace newer than every net and uts one: with two types
+	# listns() walks all namespaces, and its last page is a count of 0
+	# (namespaces follow, none of them net or uts), with one type the
+	# type's own, and it ends with ENOENT. Either ends the list.
+	spawn - -m
 	run "$NSCTL" list -n -t net,uts
 	want_rc 0
+	[ "$EXPECT_LISTNS" = 0 ] || [ ! -s "$T/err" ] || fail "stderr is not empty"
 	awk '$2 != "net" && $2 != "uts" { exit 1 }' "$T/out" || fail "a row of another type"
 	[ -n "$(row "$(ns_id /proc/self/ns/net)")" ] || fail "own net namespace missing"
 	[ -n "$(row "$(ns_id /proc/self/ns/uts)")" ] || fail "own uts namespace missing"
 	run "$NSCTL" list -n --type=user
 	want_rc 0
+	[ "$EXPECT_LISTNS" = 0 ] || [ ! -s "$T/err" ] || fail "stderr is not empty"
 	awk '$2 != "user" { exit 1 }' "$T/out" || fail "a row of another type"
 	[ -n "$(row "$(ns_id /proc/self/ns/user)")" ] || fail "own user namespace missing"
+	run "$NSCTL" list -n -t mnt
+	want_rc 0
+	awk '$2 != "mnt" { exit 1 }' "$T/out" || fail "a row of another type"
+	[ -n "$(row "$(ns_id /proc/self/ns/mnt)")" ] || fail "own mnt namespace missing"
+	if privileged; then
+		[ -n "$(row "$(ns_id "/proc/$bg/ns/mnt")")" ] || fail "the new mnt namespace is missing"
+	fi
 }
 
 t_list_userns() {
