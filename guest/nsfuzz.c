@@ -2,7 +2,7 @@
 /*
  * nsfuzz: a bounded fuzzer for the namespace-id interfaces, with an oracle.
  *
- *   nsfuzz [-s SEED] [-n CALLS] [-j WORKERS] [-c CHURN_USEC] [-q] [-v SHOWN]
+ *   nsfuzz [-s SEED] [-n CALLS] [-j WORKERS] [-c CHURN_USEC] [-q] [-v SHOWN] [-M]
  *
  * Makes CALLS fuzzed system calls (default 500000) from a PRNG seeded with
  * SEED (default 1): open_by_handle_at() with random and mutated-valid nsfs
@@ -13,23 +13,48 @@
  * destroys namespaces of all eight types (also inside nested user and pid
  * namespaces, and pinned by bind mounts) and passes fds of some of them in.
  *
- * Every result is checked against ../shared/SPEC.md sections 5 and 6:
+ * Every result is checked against ../shared/SPEC.md sections 4, 5 and 6:
  * errnos outside the allowed set (most argument errors are predicted
  * exactly, in the documented order), an fd for a malformed handle or for a
  * namespace the caller may not see (without may_see_all_namespaces(), any fd
  * must be one of the caller's own namespaces), a refused handle of a
  * namespace that must open (the caller's own, or, with
- * may_see_all_namespaces(), one it holds an fd of), listns() ids out of
- * order, not above the cursor, more than asked for, of the wrong type,
- * invisible to the caller or missing (paging must be complete), a count
- * from listns() with a faulting buffer, and fds left open at the end.
+ * may_see_all_namespaces(), one it holds an fd of), a handle opened with
+ * flags giving anything but what open("/proc/self/ns/<type>", flags) gives
+ * on the same kernel (SPEC 5: the normal open path with the caller's
+ * flags), listns() ids out of order, not above the cursor, more than asked
+ * for, of the wrong type, invisible to the caller or missing (paging must
+ * be complete, and ends at a 0 or -ENOENT), -ENOENT where an active
+ * namespace of the walked tree lies above the cursor or the cursor is 0
+ * (SPEC 6: -ENOENT only past the end), a count from listns() with a
+ * faulting buffer, and fds left open at the end.
+ *
+ * Now and then a worker also checks the lifetime rules of SPEC 4 on
+ * namespaces it makes for that: a network namespace (under 0-3 new user
+ * namespaces) that only a socket is left in is inactive, SIOCGSKNS on the
+ * socket revives it with its whole owner chain for as long as that fd
+ * lives, NS_GET_USERNS and NS_GET_PARENT hand out fds that keep their
+ * namespace active on their own, and closing them makes all of it inactive
+ * again; a zombie keeps its user and pid namespaces active (listed, opened
+ * by handle, /proc/<zombie>/ns/{user,pid} open) until it is reaped. A
+ * namespace that must have gone inactive is asked again a few times first,
+ * so that another worker's short-lived handle of it cannot fail a correct
+ * kernel.
  *
  * WORKERS processes (default 2) share the calls, each with its own PRNG
  * stream (SEED + its number) and namespace pool; the churn pauses
  * CHURN_USEC microseconds between steps (default 0). -q leaves out the
  * progress lines, -v sets how many violations each worker shows (default
- * 25; all are counted). The last line is "nsfuzz: PASS" or "nsfuzz: FAIL"; the exit status is 0
- * or 1 (2 for usage or setup errors).
+ * 25; all are counted). -M accepts, as notes, what Linux mainline does
+ * where SPEC deliberately goes beyond it (guest/mainline-differences):
+ * -ENOENT when the namespace right after the cursor is inactive (cause B);
+ * handles longer than 16 bytes judged by the wrong bytes (cause E: some
+ * with non-zero tails open, some with zero tails fail with ESTALE); and a
+ * cursor of ~0 taken for 0 (its ns_id + 1 wraps); name_to_handle_at()'s
+ * AT_HANDLE_CONNECTABLE (0x002, 6.13), which 6.12 refuses as unknown. For
+ * runs on the mainline oracle kernel only. The last line is "nsfuzz: PASS"
+ * or "nsfuzz: FAIL"; the exit status is 0 or 1 (2 for usage or setup
+ * errors).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -89,6 +114,9 @@
 #ifndef __NR_listns
 #define __NR_listns 470
 #endif
+#ifndef SIOCGSKNS
+#define SIOCGSKNS 0x894C	/* <linux/sockios.h> */
+#endif
 #ifndef NSIO
 #define NSIO 0xb7
 #endif
@@ -133,6 +161,12 @@ struct ns_id_req {
 #endif
 #define USER_NS_INIT_ID_ 3ULL		/* enum init_ns_id */
 #define PID_NS_INIT_ID_ 4ULL
+#define NR_INIT_NS_ 8			/* ids 1-8 */
+/*
+ * No namespace id reaches this in a fuzz run (one counter, from 9 up): a
+ * cursor at or above it is past the end of every tree.
+ */
+#define ID_CEILING (1ULL << 62)
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define PAGE 4096UL
@@ -204,8 +238,10 @@ struct opstats {
 
 static struct opstats stats[NR_OPS];
 static uint64_t total_calls, violations, notes_trailing;
+static uint64_t notes_mainline;	/* -M: mainline's causes B and E accepted */
+static uint64_t revive_checks, zombie_checks;	/* lifetime checks done */
 static int worker_id;
-static bool quiet;
+static bool quiet, mainline_mode;
 static uint64_t max_shown = MAX_VIOLATIONS_SHOWN;
 
 static uint64_t now_ns(void)
@@ -638,34 +674,52 @@ static const char *malformed(const struct hnd *h)
 }
 
 /*
- * What opening a namespace with @flags may give (SPEC 5): read-only opens
- * succeed; O_WRONLY, O_RDWR and O_TRUNC fail with EPERM, O_DIRECT and
- * O_TMPFILE with EINVAL, O_DIRECTORY with ENOTDIR. SPEC gives no order
- * among them: with several, any of their errors will do. Mainline opens
- * with file_open_root(), which adds EEXIST for O_CREAT | O_EXCL and EPERM
- * for O_NOATIME to a read-only open: allowed too, as is success there.
+ * What opening a namespace with @flags must give (SPEC 5, corrected): the
+ * handle's namespace is opened through the normal open path with the
+ * caller's flags, so the result is exactly what open() of
+ * /proc/self/ns/<type> with those flags gives on the same kernel, and
+ * that is what is asked here, once per flags and type. O_NOFOLLOW is left
+ * out of that open(): there it would refuse the magic link, while a
+ * handle's dentry is no symbolic link. *getfl is the fd's F_GETFL.
  */
-static outcomes open_flags_outcomes(int flags)
-{
-	outcomes m = 0;
+struct ref_open {
+	bool valid;
+	int flags, getfl;
+	uint32_t type;
+	outcomes res;
+};
 
-	if (flags & (__O_TMPFILE | O_DIRECT))
-		m |= E_(EINVAL);
-	if (flags & O_DIRECTORY)
-		m |= E_(ENOTDIR);
-	if ((flags & O_ACCMODE) == O_WRONLY || (flags & O_ACCMODE) == O_RDWR ||
-	    (flags & O_TRUNC))
-		m |= E_(EPERM);
-	if (!m)
-		m = OK_;
-	/* 3, "no access", is neither read-write nor write-only. */
-	if ((flags & O_ACCMODE) == O_ACCMODE)
-		m |= E_(EPERM);
-	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
-		m |= E_(EEXIST);
-	if (flags & O_NOATIME)
-		m |= E_(EPERM);
-	return m;
+#define REF_OPEN_CACHE 1024
+static struct ref_open ref_open_cache[REF_OPEN_CACHE];
+
+static outcomes ref_open_outcome(uint32_t type, int flags, int *getfl)
+{
+	uint32_t h = ((uint32_t)flags * 2654435761U) ^ (type * 40503U);
+	struct ref_open *c = &ref_open_cache[(h >> 16) % REF_OPEN_CACHE];
+	char path[64];
+	int fd;
+
+	if (!valid_type(type))
+		type = CLONE_NEWNET;
+	if (c->valid && c->flags == flags && c->type == type) {
+		*getfl = c->getfl;
+		return c->res;
+	}
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", nsid_type_name(type));
+	fd = open(path, flags & ~O_NOFOLLOW, 0);
+	c->valid = true;
+	c->flags = flags;
+	c->type = type;
+	c->getfl = -1;
+	if (fd < 0) {
+		c->res = errno < 128 ? E_(errno) : E_(EIO);
+	} else {
+		c->res = OK_;
+		c->getfl = fcntl(fd, F_GETFL);
+		close(fd);
+	}
+	*getfl = c->getfl;
+	return c->res;
 }
 
 static int rnd_open_flags(void)
@@ -727,7 +781,9 @@ static void op_open(void)
 	long r;
 	int e;
 	outcomes fl_ok, argerr;
-	bool type_flags;
+	bool type_flags, tail_only = false, tail_long = false;
+	uint32_t rtype;
+	int ref_fl;
 
 	gen_handle(&h);
 	fh = payload(&h);
@@ -756,8 +812,17 @@ static void op_open(void)
 	 * checks the fd first, mainline the handle): with several, any of
 	 * their errors will do, never an fd.
 	 */
-	fl_ok = open_flags_outcomes(flags);
+	target = find_id(fh.ns_id);
+	rtype = target ? target->type : fh.ns_type;
+	fl_ok = ref_open_outcome(rtype, flags, &ref_fl);
 	bad = malformed(&h);
+	if (bad && mainline_mode && !strcmp(bad, "non-zero trailing bytes")) {
+		/* Cause E: mainline looks at the 16-byte payload only. */
+		struct hnd m = h;
+
+		memset(m.f + 16, 0, sizeof(m.f) - 16);
+		tail_only = !malformed(&m);
+	}
 	argerr = 0;
 	if (mkind >= 90 && mkind < 95)
 		argerr |= E_(EBADF);
@@ -783,6 +848,8 @@ static void op_open(void)
 		allowed = argerr | (type_flags ? E_(EINVAL) : 0);
 	} else if (bad) {
 		allowed = E_(ESTALE) | (type_flags ? E_(EINVAL) : 0);
+		if (tail_only)
+			allowed |= fl_ok;
 		if (type_flags && h.type > 0 &&
 		    ((uint32_t)h.type & ~0x30000U) == FILEID_NSFS) {
 			struct hnd m = h;
@@ -792,16 +859,26 @@ static void op_open(void)
 				allowed |= fl_ok;
 		}
 	} else {
-		target = find_id(fh.ns_id);
 		if (target && fh.ns_type &&
 		    (fh.ns_type != target->type || fh.ns_inum != target->inum))
 			mismatch = true;
 		if (mismatch || (!see_all && !is_own_id(fh.ns_id))) {
 			allowed = E_(ESTALE);
-		} else if (target && (target->own ||
-				      (see_all && target->type != CLONE_NEWPID))) {
-			/* Active (we hold it) and visible: it must open. */
+		} else if (target && (target->own || see_all)) {
+			/*
+			 * Active (we are in it, or hold an fd of it) and
+			 * visible: it must open, with the flags' result.
+			 */
 			allowed = fl_ok;
+			/*
+			 * Cause E the other way round: past 16 bytes mainline
+			 * looks at the wrong bytes for the zero tail, and
+			 * refuses some well-formed longer handles.
+			 */
+			if (mainline_mode && h.bytes / 4 > 4) {
+				allowed |= E_(ESTALE);
+				tail_long = !(fl_ok & E_(ESTALE));
+			}
 		} else {
 			allowed = E_(ESTALE) | fl_ok;
 		}
@@ -812,14 +889,19 @@ static void op_open(void)
 			close(r);
 		return;
 	}
-	if (r < 0)
+	if (r < 0) {
+		if (tail_long && e == ESTALE)
+			notes_mainline++;
 		return;
+	}
+	if (tail_only)
+		notes_mainline++;
 
 	/* An fd: it must be the namespace the handle names, and visible. */
 	{
 		struct stat st;
 		uint64_t id = 0;
-		int type = -1, fl = below(8) ? O_RDONLY : fcntl(r, F_GETFL);
+		int type = -1, fl = below(8) ? -2 : fcntl(r, F_GETFL);
 
 		if (fstat(r, &st)) {
 			violation("%s = fd %ld, fstat() fails", desc, r);
@@ -861,10 +943,10 @@ static void op_open(void)
 					  ", which the caller is not a member of",
 					  desc, nsid_type_name(type), id);
 		}
-		if (fl < 0 || ((fl & O_ACCMODE) != O_RDONLY &&
-			       (fl & O_ACCMODE) != (flags & O_ACCMODE)) ||
-		    (fl & O_ACCMODE) == O_WRONLY || (fl & O_ACCMODE) == O_RDWR)
-			violation("%s = fd with flags %#x, not read-only", desc, fl);
+		/* The file flags too are those of the /proc open. */
+		if (fl != -2 && (fl < 0 || ((fl ^ ref_fl) & ~O_NOFOLLOW)))
+			violation("%s = fd with flags %#x, open(\"/proc/self/ns/%s\") "
+				  "gives %#x", desc, fl, nsid_type_name(rtype), ref_fl);
 		if (h.bytes % 4 && !bad) {
 			for (uint32_t i = h.bytes & ~3U; i < h.bytes; i++)
 				if (h.f[i])
@@ -963,7 +1045,15 @@ static void op_encode(void)
 	else
 		allowed = OK_;
 	allowed |= E_(ENOMEM);
-	if (!check(r, e, allowed, desc) || proc_nofollow || pk != P_GOOD)
+	/*
+	 * Mainline (6.13+) knows AT_HANDLE_CONNECTABLE (0x002), which 6.12
+	 * refuses as unknown: with -M, its own answers too.
+	 */
+	if (mainline_mode && (flags & 0x002))
+		allowed |= OK_ | E_(EOPNOTSUPP) | E_(EINVAL) | E_(EOVERFLOW) |
+			   E_(EFAULT);
+	if (!check(r, e, allowed, desc) || proc_nofollow || pk != P_GOOD ||
+	    (mainline_mode && (flags & 0x002)))
 		return;
 	memcpy(&h, uptr, 8 + 16);
 	if (r == 0) {
@@ -1017,6 +1107,43 @@ static const char *unlisted_reason(uint64_t id, uint64_t cursor, uint32_t type,
 	if (e && owner == own_userns_id && !e->owner)
 		return "not owned by the caller's user namespace";
 	return NULL;
+}
+
+/*
+ * The initial namespaces, ids 1-8 (enum init_ns_id): always active, all
+ * owned by the initial user namespace, which has no owner.
+ */
+static const uint32_t init_ns_type[NR_INIT_NS_ + 1] = {
+	[1] = CLONE_NEWIPC, [2] = CLONE_NEWUTS, [3] = CLONE_NEWUSER,
+	[4] = CLONE_NEWPID, [5] = CLONE_NEWCGROUP, [6] = CLONE_NEWTIME,
+	[7] = CLONE_NEWNET, [8] = CLONE_NEWNS,
+};
+
+/*
+ * Whether a namespace known to be active (an initial one, one of the
+ * caller's own or one it holds an fd of) lies above @cursor in the tree
+ * listns() walks (SPEC 6): the owner's if @owner, else the type's if @type
+ * has exactly one bit, else the tree of all. Visibility and the rest of
+ * the filter do not matter: with one of them there, -ENOENT is wrong.
+ */
+static bool known_after(uint64_t cursor, uint32_t type, uint64_t owner)
+{
+	uint32_t one = type && !(type & (type - 1)) ? type : 0;
+
+	for (uint64_t id = cursor + 1; id <= NR_INIT_NS_ && id > cursor; id++) {
+		if (owner ? owner == USER_NS_INIT_ID_ && id != USER_NS_INIT_ID_ :
+		    !one || init_ns_type[id] == one)
+			return true;
+	}
+	for (int k = 0; k < nown + nheld; k++) {
+		const struct nsent *e = k < nown ? &own[k] : &held[k - nown];
+
+		if (e->id <= cursor)
+			continue;
+		if (owner ? e->owner == owner : !one || e->type == one)
+			return true;
+	}
+	return false;
 }
 
 /* Namespaces that are surely active and visible: the walk must list them. */
@@ -1113,10 +1240,16 @@ static uint64_t owner_of_value(uint64_t v, enum owner_class *cls)
 		*cls = OWN_VALID;
 	else if (e && e->type != CLONE_NEWUSER)
 		*cls = OWN_INVALID;
-	else if (e && see_all)
+	else if (e)
+		/*
+		 * A user namespace we are in or hold an fd of is active:
+		 * -EINVAL is for no active user namespace, whoever asks.
+		 */
 		*cls = OWN_VALID;
-	else
+	else if (v < ID_CEILING && v > NR_INIT_NS_)
 		*cls = OWN_MAYBE;
+	else		/* an initial namespace of another type, or no id */
+		*cls = OWN_INVALID;
 	return v;
 }
 
@@ -1265,47 +1398,65 @@ static void op_listns(void)
 
 	{
 		uint64_t fowner = owner == LISTNS_CURRENT_USER ? own_userns_id : owner;
-		size_t stable = stable_count(req.ns_id, req.ns_type, fowner);
+		/*
+		 * Mainline takes a cursor of ~0 for one of 0 (ns_id + 1
+		 * wraps) and lists from the start: with -M, so do we.
+		 */
+		bool wraps = mainline_mode && req.ns_id == UINT64_MAX;
+		uint64_t cursor = wraps ? 0 : req.ns_id;
+		size_t stable = stable_count(cursor, req.ns_type, fowner);
 		size_t owed = stable < nr ? stable : nr;
+		/*
+		 * -ENOENT only past the end (SPEC 6): a cursor, and no
+		 * active namespace of the walked tree above it, whatever the
+		 * caller may see or the rest of the filter. Past every id
+		 * there can be, it must be -ENOENT. Of an owner we know
+		 * nothing about we do not know the tree either.
+		 */
+		bool enoent_ok = cursor &&
+				 (ocls == OWN_MAYBE || mainline_mode ||
+				  !known_after(cursor, req.ns_type, fowner));
+		bool enoent_must = cursor >= ID_CEILING;
+		bool cause_b = enoent_ok && ocls != OWN_MAYBE &&
+			       known_after(cursor, req.ns_type, fowner);
 
 		allowed = OK_ | E_(ENOMEM);
 		if (ocls == OWN_MAYBE)
 			allowed |= E_(EINVAL);
-		if (!owed || ocls == OWN_MAYBE)
+		/* Mainline's user_ns_id walk does not wrap: either answer. */
+		if (enoent_ok || wraps)
 			allowed |= E_(ENOENT);
-		if (nr == 0) {
-			/*
-			 * Nothing asked: 0 if there is something to report,
-			 * -ENOENT if nothing is left (SPEC 6).
-			 */
-			allowed = OK_ | (ocls == OWN_MAYBE ? E_(EINVAL) : 0);
-			if (!stable || ocls == OWN_MAYBE)
-				allowed |= E_(ENOENT);
-		}
-		if (room < nr && nr)
+		if (enoent_must)
+			allowed &= ~OK_;
+		if (room < nr && nr && !enoent_must)
 			allowed |= E_(EFAULT);
 		if (room < owed) {
 			/* It must write more than fits: never a partial count. */
 			allowed &= ~OK_;
-			if (ocls != OWN_MAYBE)
+			if (ocls != OWN_MAYBE && !cause_b)
 				allowed &= ~E_(ENOENT);
 		}
-		if (!check(r, e, allowed, desc) || r < 0)
+		if (!check(r, e, allowed, desc))
 			return;
+		if (r < 0) {
+			if (e == ENOENT && cause_b)
+				notes_mainline++;
+			return;
+		}
 		if ((size_t)r > room) {
 			violation("%s = %ld with room for only %zu ids before a "
 				  "fault: a partial count", desc, r, room);
 			return;
 		}
+		if (wraps && r)
+			notes_mainline++;
 		if (!nr) {
+			/* Nothing asked, nothing written: 0, wherever the cursor. */
 			if (r)
 				violation("%s = %ld for 0 ids", desc, r);
 			return;
 		}
-		if (r == 0) {
-			violation("%s = 0, SPEC says -ENOENT when nothing is left", desc);
-			return;
-		}
+		/* 0 is a fine answer (SPEC 6), unless something was owed. */
 		if ((size_t)r < owed)
 			violation("%s = %ld, but %zu active visible namespaces match",
 				  desc, r, owed);
@@ -1314,10 +1465,10 @@ static void op_listns(void)
 			long n = r < 40 ? r : 40;
 
 			memcpy(tmp, bp, n * sizeof(uint64_t));
-			check_ids(desc, tmp, n, r <= 40 ? nr : (size_t)n, req.ns_id,
+			check_ids(desc, tmp, n, r <= 40 ? nr : (size_t)n, cursor,
 				  req.ns_type, fowner, ocls != OWN_MAYBE);
 		} else {
-			check_ids(desc, bp, r, nr, req.ns_id, req.ns_type, fowner,
+			check_ids(desc, bp, r, nr, cursor, req.ns_type, fowner,
 				  ocls != OWN_MAYBE);
 		}
 	}
@@ -1325,8 +1476,11 @@ static void op_listns(void)
 
 /*
  * Page through every namespace of one type (or all) a few ids at a time,
- * as a program would: the pages must join into one ascending list that
- * holds every namespace that stayed active and visible throughout.
+ * as a program would, until a page of 0 ids or -ENOENT: the pages must
+ * join into one ascending list that holds every namespace that stayed
+ * active and visible throughout. -ENOENT must not come while a namespace
+ * known to be active lies above the cursor in the walked tree, nor for
+ * the first page.
  */
 static void op_walk(void)
 {
@@ -1334,6 +1488,7 @@ static void op_walk(void)
 	uint32_t type = chance(50) ? 0 : any_type();
 	size_t per = 1 + below(9), n = 0;
 	struct ns_id_req req = { .size = NS_ID_REQ_SIZE_VER0, .ns_type = type };
+	bool complete = true;
 	char desc[128];
 	long r;
 
@@ -1348,12 +1503,31 @@ static void op_walk(void)
 				violation("%s: page %d = %s", desc, page, ename(errno));
 				return;
 			}
+			if (!cursor) {
+				violation("%s: page 0 = ENOENT, with the cursor at 0",
+					  desc);
+				return;
+			}
+			if (known_after(cursor, type, 0)) {
+				if (!mainline_mode) {
+					violation("%s: page %d (cursor %" PRIu64 ") = "
+						  "ENOENT, but active namespaces of the "
+						  "walked tree follow", desc, page,
+						  cursor);
+					return;
+				}
+				/* Mainline stopped at an inactive successor (B). */
+				notes_mainline++;
+				complete = false;
+			}
 			break;
 		}
-		if (r == 0 || (size_t)r > per) {
+		if ((size_t)r > per) {
 			violation("%s: page %d = %ld", desc, page, r);
 			return;
 		}
+		if (r == 0)	/* nothing left that the caller may see */
+			break;
 		for (long i = 0; i < r; i++) {
 			if (ids[i] <= cursor) {
 				violation("%s: page %d: id %" PRIu64 " not above the "
@@ -1365,7 +1539,7 @@ static void op_walk(void)
 				all[n++] = ids[i];
 		}
 	}
-	check_ids(desc, all, n, SIZE_MAX, 0, type, 0, true);
+	check_ids(desc, all, n, SIZE_MAX, 0, type, 0, complete);
 }
 
 /* -------------------------------------------------------------- ioctl */
@@ -1429,6 +1603,452 @@ static void op_ioctl(void)
 			  *(uint64_t *)scratch);
 	if (cmd == NS_GET_NSTYPE && r != (long)t->type)
 		violation("%s = %ld, not the type %#x", desc, r, t->type);
+}
+
+/* ----------------------------------------------------------- lifetime */
+
+/* NS_GET_ID of an nsfs fd, 0 if it has none. */
+static uint64_t fd_ns_id(int fd)
+{
+	uint64_t id = 0;
+
+	if (fd < 0 || ioctl(fd, NS_GET_ID, &id))
+		return 0;
+	return id;
+}
+
+/*
+ * After unshare(CLONE_NEWUSER): map uid and gid 0 to the caller's (0 in
+ * the parent too, in both of nsfuzz's runs), so that the next level can
+ * be made (its creator must have a mapping).
+ */
+static int map_root(void)
+{
+	static const char *const files[] = {
+		"/proc/self/setgroups", "/proc/self/uid_map", "/proc/self/gid_map",
+	};
+	static const char *const text[] = { "deny", "0 0 1", "0 0 1" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		int fd = open(files[i], O_WRONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? -1 : write(fd, text[i], strlen(text[i]));
+
+		if (fd >= 0)
+			close(fd);
+		if (n != (ssize_t)strlen(text[i]))
+			return -1;
+	}
+	return 0;
+}
+
+/* NS_GET_ID of the namespace at @path, 0 if that fails. */
+static uint64_t path_ns_id(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	uint64_t id = fd_ns_id(fd);
+
+	if (fd >= 0)
+		close(fd);
+	return id;
+}
+
+/*
+ * What the caller can tell of whether namespace @id is active (SPEC 4):
+ * with may_see_all_namespaces() by its id-only handle and by listns()
+ * with the cursor right below it; for a user namespace, by whether
+ * listns() takes it as user_ns_id (-EINVAL only for no active user
+ * namespace, whoever asks). Each answer is 1 (active), 0 (inactive) or -1
+ * (not asked); any other result is a violation, and gives -2.
+ */
+struct activity {
+	int handle, listed, owner;
+};
+
+static int probe_activity(uint64_t id, uint32_t type, struct activity *a,
+			  const char *what)
+{
+	struct ns_id_req req = { .size = NS_ID_REQ_SIZE_VER0 };
+	uint64_t ids[4];
+	long r;
+	int fd;
+
+	a->handle = a->listed = a->owner = -1;
+	if (see_all) {
+		fd = nsid_open_by_id(id, 0, 0, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			if (fd_ns_id(fd) != id) {
+				violation("%s: the handle of id %" PRIu64 " opened "
+					  "id %" PRIu64, what, id, fd_ns_id(fd));
+				close(fd);
+				return -2;
+			}
+			close(fd);
+			a->handle = 1;
+		} else if (errno == ESTALE) {
+			a->handle = 0;
+		} else {
+			violation("%s: open_by_handle_at(id %" PRIu64 ") = %s",
+				  what, id, ename(errno));
+			return -2;
+		}
+		req.ns_id = id - 1;
+		req.ns_type = type;
+		r = sys_listns(&req, ids, 1, 0);
+		if (r < 0 && errno != ENOENT) {
+			violation("%s: listns(ns_id=%" PRIu64 ", ns_type=%#x) = %s",
+				  what, id - 1, type, ename(errno));
+			return -2;
+		}
+		a->listed = r == 1 && ids[0] == id;
+	}
+	if (type == CLONE_NEWUSER) {
+		req.ns_id = 0;
+		req.ns_type = 0;
+		req.user_ns_id = id;
+		r = sys_listns(&req, ids, ARRAY_SIZE(ids), 0);
+		if (r < 0 && errno != EINVAL) {
+			violation("%s: listns(user_ns_id=%" PRIu64 ") = %s", what,
+				  id, ename(errno));
+			return -2;
+		}
+		a->owner = r >= 0;
+	}
+	return 0;
+}
+
+static const char *yesno(int v)
+{
+	return v < 0 ? "-" : v ? "active" : "inactive";
+}
+
+/*
+ * The namespace must be active (@want) or inactive by every sign the
+ * caller has. Another worker may hold a handle of it for a moment: an
+ * inactive one is asked up to 20 times, 2 ms apart.
+ */
+static void expect_activity(uint64_t id, uint32_t type, bool want,
+			    const char *what)
+{
+	struct activity a;
+
+	for (int try = 0; try < (want ? 1 : 20); try++) {
+		if (try)
+			usleep(2000);
+		if (probe_activity(id, type, &a, what) < 0)
+			return;
+		if ((a.handle < 0 || a.handle == want) &&
+		    (a.listed < 0 || a.listed == want) &&
+		    (a.owner < 0 || a.owner == want))
+			return;
+	}
+	violation("%s: %s namespace id %" PRIu64 " should be %s: by handle %s, "
+		  "by listns() %s, as user_ns_id %s", what, nsid_type_name(type),
+		  id, want ? "active" : "inactive", yesno(a.handle),
+		  yesno(a.listed), yesno(a.owner));
+}
+
+/*
+ * listns() of what user namespace @owner owns, above @cursor, must give
+ * exactly the @nwant ids of @want, or -ENOENT for an @nwant of -1: the
+ * owner is one the check made, and owns only what the check made.
+ */
+static void expect_owned(uint64_t owner, uint64_t cursor, const uint64_t *want,
+			 int nwant, const char *what)
+{
+	struct ns_id_req req = {
+		.size = NS_ID_REQ_SIZE_VER0, .ns_id = cursor, .user_ns_id = owner,
+	};
+	uint64_t ids[8];
+	long r = sys_listns(&req, ids, ARRAY_SIZE(ids), 0);
+	int e = errno;
+	bool ok;
+
+	if (nwant < 0)
+		ok = r < 0 && e == ENOENT;
+	else
+		ok = r == nwant && !memcmp(ids, want, nwant * sizeof(*want));
+	if (ok)
+		return;
+	if (r < 0)
+		violation("%s: listns(ns_id=%" PRIu64 ", user_ns_id=%" PRIu64 ") = "
+			  "%s, SPEC 6 says %s", what, cursor, owner, ename(e),
+			  nwant < 0 ? "ENOENT" : "a count");
+	else
+		violation("%s: listns(ns_id=%" PRIu64 ", user_ns_id=%" PRIu64 ") = "
+			  "%ld (first id %" PRIu64 "), SPEC 6 says %s%d", what,
+			  cursor, owner, r, r > 0 ? ids[0] : 0,
+			  nwant < 0 ? "ENOENT, not " : "", nwant < 0 ? 0 : nwant);
+}
+
+/* One message of @len bytes, with up to @n fds (SCM_RIGHTS). */
+static int msg_send(int sock, const void *data, size_t len, const int *fds, int n)
+{
+	char cbuf[CMSG_SPACE(4 * sizeof(int))] = { 0 };
+	struct iovec iov = { (void *)data, len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *c;
+
+	if (n) {
+		mh.msg_control = cbuf;
+		mh.msg_controllen = CMSG_SPACE(n * sizeof(int));
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(n * sizeof(int));
+		memcpy(CMSG_DATA(c), fds, n * sizeof(int));
+	}
+	return sendmsg(sock, &mh, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
+}
+
+/* The message msg_send() sent, and its one fd (or -1). */
+static ssize_t msg_recv(int sock, void *data, size_t len, int *fd)
+{
+	char cbuf[CMSG_SPACE(4 * sizeof(int))];
+	struct iovec iov = { data, len };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c;
+	ssize_t r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+
+	*fd = -1;
+	for (c = r > 0 ? CMSG_FIRSTHDR(&mh) : NULL; c; c = CMSG_NXTHDR(&mh, c)) {
+		int k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		for (int i = 0; i < k; i++) {
+			int f = ((int *)CMSG_DATA(c))[i];
+
+			if (*fd < 0)
+				*fd = f;
+			else
+				close(f);
+		}
+	}
+	return r;
+}
+
+/*
+ * SPEC 4, sockets and resurrection: a child makes 0-3 nested user
+ * namespaces L1..Ld and a network namespace N owned by the last (by the
+ * caller's own user namespace when d is 0), passes a socket of N back
+ * and exits. Reaped, it leaves only the socket: N and every Li are
+ * inactive. SIOCGSKNS on the socket gives an fd that makes all of them
+ * active (the owner chain); closing it makes them inactive again; a
+ * second SIOCGSKNS revives them again; NS_GET_USERNS and NS_GET_PARENT
+ * give fds that keep Ld and L(d-1) active on their own.
+ */
+struct revive_msg {
+	uint64_t user[3], net;
+	int depth;
+};
+
+static void op_revive(void)
+{
+	struct revive_msg m = { .depth = below(4) };
+	int sv[2], sk = -1, nfd = -1, ufd = -1, pfd = -1, status;
+	char what[96];
+	uint64_t ld;
+	pid_t pid;
+
+	/* Without may_see_all only a user namespace chain shows anything. */
+	if (!see_all && !m.depth)
+		m.depth = 1 + below(3);
+	/* SEQPACKET: a child that failed before sending gives EOF. */
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		int s;
+
+		close(sv[0]);
+		for (int i = 0; i < m.depth; i++) {
+			if (unshare(CLONE_NEWUSER) || map_root())
+				_exit(1);
+			m.user[i] = path_ns_id("/proc/self/ns/user");
+		}
+		if (unshare(CLONE_NEWNET))
+			_exit(1);
+		m.net = path_ns_id("/proc/self/ns/net");
+		s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (s < 0 || msg_send(sv[1], &m, sizeof(m), &s, 1))
+			_exit(1);
+		_exit(0);
+	}
+	close(sv[1]);
+	if (pid < 0) {
+		close(sv[0]);
+		return;
+	}
+	if (msg_recv(sv[0], &m, sizeof(m), &sk) != sizeof(m) || sk < 0 || !m.net) {
+		/* Out of user namespaces or memory: nothing to check. */
+		if (sk >= 0)
+			close(sk);
+		close(sv[0]);
+		waitpid(pid, &status, 0);
+		return;
+	}
+	close(sv[0]);
+	waitpid(pid, &status, 0);
+	revive_checks++;
+	ld = m.depth ? m.user[m.depth - 1] : own_userns_id;
+
+	/* Only the socket is left: nothing keeps N or its owners active. */
+	snprintf(what, sizeof(what), "netns %" PRIu64 " (depth %d) left with a socket",
+		 m.net, m.depth);
+	expect_activity(m.net, CLONE_NEWNET, false, what);
+	for (int i = 0; i < m.depth; i++)
+		expect_activity(m.user[i], CLONE_NEWUSER, false, what);
+
+	for (int round = 1; round <= 2; round++) {
+		nfd = ioctl(sk, SIOCGSKNS);
+		snprintf(what, sizeof(what), "netns %" PRIu64 " (depth %d), SIOCGSKNS "
+			 "#%d", m.net, m.depth, round);
+		if (nfd < 0 || fd_ns_id(nfd) != m.net) {
+			violation("%s = %s (id %" PRIu64 "), SPEC 4 says an fd of "
+				  "netns %" PRIu64, what, nfd < 0 ? ename(errno) : "fd",
+				  fd_ns_id(nfd), m.net);
+			if (nfd >= 0)
+				close(nfd);
+			break;
+		}
+		/* The fd revives N and its whole owner chain. */
+		expect_activity(m.net, CLONE_NEWNET, true, what);
+		for (int i = 0; i < m.depth; i++)
+			expect_activity(m.user[i], CLONE_NEWUSER, true, what);
+		if (m.depth) {
+			/* Ld owns N alone: a count up to N, ENOENT past it. */
+			uint64_t want[1] = { m.net };
+
+			expect_owned(ld, m.net - 1, want, see_all, what);
+			expect_owned(ld, m.net, NULL, -1, what);
+		}
+		if (round == 1 || !m.depth) {
+			close(nfd);
+			snprintf(what, sizeof(what), "netns %" PRIu64 " (depth %d), "
+				 "SIOCGSKNS fd #%d closed", m.net, m.depth, round);
+			expect_activity(m.net, CLONE_NEWNET, false, what);
+			for (int i = 0; i < m.depth; i++)
+				expect_activity(m.user[i], CLONE_NEWUSER, false, what);
+			continue;
+		}
+
+		/* NS_GET_USERNS: an fd of Ld, which keeps Ld (and up) active. */
+		ufd = ioctl(nfd, NS_GET_USERNS);
+		close(nfd);
+		if (ufd < 0 || fd_ns_id(ufd) != ld) {
+			violation("%s: NS_GET_USERNS = %s (id %" PRIu64 "), not an fd "
+				  "of user namespace %" PRIu64, what,
+				  ufd < 0 ? ename(errno) : "fd", fd_ns_id(ufd), ld);
+			if (ufd >= 0)
+				close(ufd);
+			break;
+		}
+		snprintf(what, sizeof(what), "netns %" PRIu64 " (depth %d), only an "
+			 "NS_GET_USERNS fd left", m.net, m.depth);
+		expect_activity(m.net, CLONE_NEWNET, false, what);
+		for (int i = 0; i < m.depth; i++)
+			expect_activity(m.user[i], CLONE_NEWUSER, true, what);
+		/* Ld is active, N is not: nothing active above the cursor. */
+		expect_owned(ld, m.net - 1, NULL, -1, what);
+		if (m.depth >= 2) {
+			/* NS_GET_PARENT: L(d-1) stays active, Ld goes. */
+			pfd = ioctl(ufd, NS_GET_PARENT);
+			if (pfd < 0 || fd_ns_id(pfd) != m.user[m.depth - 2]) {
+				violation("%s: NS_GET_PARENT = %s (id %" PRIu64 "), "
+					  "not an fd of user namespace %" PRIu64,
+					  what, pfd < 0 ? ename(errno) : "fd",
+					  fd_ns_id(pfd), m.user[m.depth - 2]);
+			} else {
+				close(ufd);
+				ufd = -1;
+				snprintf(what, sizeof(what), "netns %" PRIu64 " (depth "
+					 "%d), only an NS_GET_PARENT fd left", m.net,
+					 m.depth);
+				expect_activity(ld, CLONE_NEWUSER, false, what);
+				for (int i = 0; i < m.depth - 1; i++)
+					expect_activity(m.user[i], CLONE_NEWUSER, true,
+							what);
+			}
+			if (pfd >= 0)
+				close(pfd);
+		}
+		if (ufd >= 0)
+			close(ufd);
+		snprintf(what, sizeof(what), "netns %" PRIu64 " (depth %d), every fd "
+			 "closed", m.net, m.depth);
+		for (int i = 0; i < m.depth; i++)
+			expect_activity(m.user[i], CLONE_NEWUSER, false, what);
+	}
+	close(sk);
+}
+
+/*
+ * SPEC 4, zombies: a child made by clone(CLONE_NEWUSER | CLONE_NEWPID),
+ * the init of a new pid namespace P owned by a new user namespace L,
+ * exits. Until it is reaped it keeps L (its credentials) and P (its pid)
+ * active: both listed and opened by handle, L a valid user_ns_id that
+ * owns P alone, /proc/<zombie>/ns/user and /proc/<zombie>/ns/pid open
+ * (as on 6.12). Reaped, both are inactive.
+ */
+static void op_zombie(void)
+{
+	uint64_t ids[2] = { 0, 0 }, got;
+	char what[96], path[64];
+	int p[2], status, fd;
+	siginfo_t si;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC))
+		return;
+	pid = syscall(SYS_clone, (unsigned long)(CLONE_NEWUSER | CLONE_NEWPID) |
+		      SIGCHLD, NULL, NULL, NULL, 0UL);
+	if (pid == 0) {
+		ids[0] = path_ns_id("/proc/self/ns/user");
+		ids[1] = path_ns_id("/proc/self/ns/pid");
+		_exit(write(p[1], ids, sizeof(ids)) == sizeof(ids) ? 0 : 1);
+	}
+	close(p[1]);
+	if (pid < 0) {
+		close(p[0]);
+		return;
+	}
+	if (read(p[0], ids, sizeof(ids)) != sizeof(ids) || !ids[0] || !ids[1]) {
+		close(p[0]);
+		waitpid(pid, &status, 0);
+		return;
+	}
+	close(p[0]);
+	/* A zombie now, not reaped. */
+	if (waitid(P_PID, pid, &si, WEXITED | WNOWAIT)) {
+		waitpid(pid, &status, 0);
+		return;
+	}
+	zombie_checks++;
+	snprintf(what, sizeof(what), "zombie %d (user ns %" PRIu64 ", pid ns %"
+		 PRIu64 ")", pid, ids[0], ids[1]);
+	expect_activity(ids[0], CLONE_NEWUSER, true, what);
+	expect_activity(ids[1], CLONE_NEWPID, true, what);
+	expect_owned(ids[0], 0, &ids[1], see_all, what);
+	expect_owned(ids[0], ids[1], NULL, -1, what);
+	for (int k = 0; k < 2; k++) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, k ? "pid" : "user");
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		got = fd_ns_id(fd);
+		if (got != ids[k])
+			violation("%s: open(%s) = %s (id %" PRIu64 "), 6.12 and SPEC 4 "
+				  "give an fd of id %" PRIu64, what, path,
+				  fd < 0 ? ename(errno) : "fd", got, ids[k]);
+		if (fd >= 0)
+			close(fd);
+	}
+	waitpid(pid, &status, 0);
+	snprintf(what, sizeof(what), "reaped %d (user ns %" PRIu64 ", pid ns %"
+		 PRIu64 ")", pid, ids[0], ids[1]);
+	expect_activity(ids[0], CLONE_NEWUSER, false, what);
+	expect_activity(ids[1], CLONE_NEWPID, false, what);
 }
 
 /* -------------------------------------------------------------- churn */
@@ -1698,6 +2318,7 @@ static void setup_own(void)
 struct results {
 	struct opstats stats[NR_OPS];
 	uint64_t calls, violations, notes_trailing, received_fds;
+	uint64_t notes_mainline, revive_checks, zombie_checks;
 	bool done;
 };
 
@@ -1741,6 +2362,13 @@ static void worker(int w, uint64_t seed, uint64_t ncalls, struct results *out)
 
 		if (i % 256 == 0)
 			receive_fds();
+		if (i % 1024 == 512 && have_listns) {
+			/* Not fuzzing: SPEC 4's lifetime rules, checked. */
+			if (chance(50))
+				op_revive();
+			else
+				op_zombie();
+		}
 		if (pick < 45)
 			op_open();
 		else if (pick < 65)
@@ -1775,6 +2403,9 @@ static void worker(int w, uint64_t seed, uint64_t ncalls, struct results *out)
 	out->violations = violations;
 	out->notes_trailing = notes_trailing;
 	out->received_fds = received_fds;
+	out->notes_mainline = notes_mainline;
+	out->revive_checks = revive_checks;
+	out->zombie_checks = zombie_checks;
 	out->done = true;
 }
 
@@ -1786,7 +2417,7 @@ int main(int argc, char **argv)
 	pid_t churn, pids[16];
 	double secs;
 
-	while ((opt = getopt(argc, argv, "s:n:j:c:qv:")) != -1) {
+	while ((opt = getopt(argc, argv, "s:n:j:c:qv:M")) != -1) {
 		switch (opt) {
 		case 's': seed = strtoull(optarg, NULL, 0); break;
 		case 'n': ncalls = strtoull(optarg, NULL, 0); break;
@@ -1794,6 +2425,7 @@ int main(int argc, char **argv)
 		case 'c': churn_us = atoi(optarg); break;
 		case 'q': quiet = true; break;
 		case 'v': max_shown = strtoull(optarg, NULL, 0); break;
+		case 'M': mainline_mode = true; break;
 		default:
 			nworkers = 0;
 			break;
@@ -1801,7 +2433,7 @@ int main(int argc, char **argv)
 	}
 	if (nworkers < 1 || nworkers > 16 || optind != argc) {
 		fprintf(stderr, "usage: nsfuzz [-s SEED] [-n CALLS] [-j WORKERS] "
-			"[-c CHURN_USEC] [-q] [-v SHOWN]\n");
+			"[-c CHURN_USEC] [-q] [-v SHOWN] [-M]\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1858,9 +2490,9 @@ int main(int argc, char **argv)
 		printf("nsfuzz: own %-6s id=%-3" PRIu64 " inum=%u owner id=%" PRIu64 "\n",
 		       nsid_type_name(own[i].type), own[i].id, own[i].inum, own[i].owner);
 	printf("nsfuzz: seed=%" PRIu64 " calls=%" PRIu64 " workers=%d uid=%u "
-	       "mode=%s (own user namespace id %" PRIu64 ")\n", seed, ncalls,
+	       "mode=%s (own user namespace id %" PRIu64 ")%s\n", seed, ncalls,
 	       nworkers, getuid(), see_all ? "may-see-all" : "member-only",
-	       own_userns_id);
+	       own_userns_id, mainline_mode ? " oracle=mainline (-M)" : "");
 
 	t0 = now_ns();
 	tick0 = ticks();
@@ -1909,6 +2541,9 @@ int main(int argc, char **argv)
 		sum.violations += res[w].violations;
 		sum.notes_trailing += res[w].notes_trailing;
 		sum.received_fds += res[w].received_fds;
+		sum.notes_mainline += res[w].notes_mainline;
+		sum.revive_checks += res[w].revive_checks;
+		sum.zombie_checks += res[w].zombie_checks;
 	}
 	printf("nsfuzz: churn: %" PRIu64 " steps (unshare %" PRIu64 ", clone %"
 	       PRIu64 ", clone3 %" PRIu64 "), %" PRIu64 " namespaces created and "
@@ -1922,6 +2557,15 @@ int main(int argc, char **argv)
 		       churn_counts->bad_accepted);
 		sum.violations += churn_counts->bad_accepted;
 	}
+	printf("nsfuzz: lifetime          calls=%" PRIu64 " (SPEC 4 checks, not "
+	       "fuzzed): %" PRIu64 " netns revived by SIOCGSKNS, %" PRIu64
+	       " zombies\n", sum.revive_checks + sum.zombie_checks,
+	       sum.revive_checks, sum.zombie_checks);
+	if (mainline_mode)
+		printf("nsfuzz: note: -M: %" PRIu64 " answers accepted as mainline's "
+		       "(guest/mainline-differences B: ENOENT at an inactive "
+		       "successor; E: a handle tail judged by the wrong bytes; "
+		       "a cursor of ~0 taken for 0)\n", sum.notes_mainline);
 	if (sum.notes_trailing)
 		printf("nsfuzz: note: %" PRIu64 " handles opened although bytes "
 		       "past the last whole dword of handle_bytes were not zero "

@@ -162,10 +162,15 @@ static void show_listed(uint64_t id)
 	printf("\n");
 }
 
+/* How the last listns_walk() ended: "ENOENT" or "0". */
+static const char *walk_end = "ENOENT";
+
 /*
  * How many namespaces of the types in ns_type listns() lists, page by
- * page; with show, each one too. -1 (errno set) on an error other than
- * the ENOENT that ends the list.
+ * page until it returns 0 or fails with ENOENT (both end the list: ENOENT
+ * when no active namespace lies above the cursor, 0 when some do but none
+ * that the filter and the caller's view let through); with show, each one
+ * too. -1 (errno set) on any other error.
  */
 static long listns_walk(uint32_t ns_type, int show, int *calls)
 {
@@ -174,9 +179,15 @@ static long listns_walk(uint32_t ns_type, int show, int *calls)
 
 	for (*calls = 1;; ++*calls) {
 		n = listns_page(cursor, ns_type, ids, LISTNS_PAGE);
-		if (n < 0)
+		if (n < 0) {
+			walk_end = "ENOENT";
 			return errno == ENOENT ? total : -1;
-		if (n == 0 || n > LISTNS_PAGE) {
+		}
+		if (n == 0) {
+			walk_end = "0";
+			return total;
+		}
+		if (n > LISTNS_PAGE) {
 			errno = ERANGE;
 			return -1;
 		}
@@ -204,7 +215,7 @@ static void show_listns(void)
 		printf("  listns: %s after %d calls\n", strerrorname_np(errno), calls);
 		return;
 	}
-	printf("  %ld namespaces in %d calls (the last one ENOENT)\n", total, calls);
+	printf("  %ld namespaces in %d calls (the last one %s)\n", total, calls, walk_end);
 	printf("listns() per type (ns_type filter):");
 	for (size_t i = 0; i < NSID_NR_TYPES; i++) {
 		n = listns_walk(nsid_types[i].type, 0, &calls);
