@@ -47,8 +47,8 @@
  * progress lines, -v sets how many violations each worker shows (default
  * 25; all are counted). -M accepts, as notes, what Linux mainline does
  * where SPEC deliberately goes beyond it (guest/mainline-differences):
- * -ENOENT when the namespace right after the cursor is inactive (cause B);
- * handles longer than 16 bytes judged by the wrong bytes (cause E: some
+ * -ENOENT when the namespace right after the cursor is inactive (cause A);
+ * handles longer than 16 bytes judged by the wrong bytes (cause C: some
  * with non-zero tails open, some with zero tails fail with ESTALE); and a
  * cursor of ~0 taken for 0 (its ns_id + 1 wraps); name_to_handle_at()'s
  * AT_HANDLE_CONNECTABLE (0x002, 6.13), which 6.12 refuses as unknown. For
@@ -2563,7 +2563,7 @@ int main(int argc, char **argv)
 	       sum.revive_checks, sum.zombie_checks);
 	if (mainline_mode)
 		printf("nsfuzz: note: -M: %" PRIu64 " answers accepted as mainline's "
-		       "(guest/mainline-differences B: ENOENT at an inactive "
+		       "(guest/mainline-differences A: ENOENT at an inactive "
 		       "successor; E: a handle tail judged by the wrong bytes; "
 		       "a cursor of ~0 taken for 0)\n", sum.notes_mainline);
 	if (sum.notes_trailing)
