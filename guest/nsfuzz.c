@@ -2564,7 +2564,7 @@ int main(int argc, char **argv)
 	if (mainline_mode)
 		printf("nsfuzz: note: -M: %" PRIu64 " answers accepted as mainline's "
 		       "(guest/mainline-differences A: ENOENT at an inactive "
-		       "successor; E: a handle tail judged by the wrong bytes; "
+		       "successor; C: a handle tail judged by the wrong bytes; "
 		       "a cursor of ~0 taken for 0)\n", sum.notes_mainline);
 	if (sum.notes_trailing)
 		printf("nsfuzz: note: %" PRIu64 " handles opened although bytes "
