@@ -3,6 +3,7 @@
  * nsfuzz: a bounded fuzzer for the namespace-id interfaces, with an oracle.
  *
  *   nsfuzz [-s SEED] [-n CALLS] [-j WORKERS] [-c CHURN_USEC] [-q] [-v SHOWN] [-M]
+ *          [-A [-a ITERATIONS] [-t SECS]]
  *
  * Makes CALLS fuzzed system calls (default 500000) from a PRNG seeded with
  * SEED (default 1): open_by_handle_at() with random and mutated-valid nsfs
@@ -52,9 +53,21 @@
  * with non-zero tails open, some with zero tails fail with ESTALE); and a
  * cursor of ~0 taken for 0 (its ns_id + 1 wraps); name_to_handle_at()'s
  * AT_HANDLE_CONNECTABLE (0x002, 6.13), which 6.12 refuses as unknown. For
- * runs on the mainline oracle kernel only. The last line is "nsfuzz: PASS"
- * or "nsfuzz: FAIL"; the exit status is 0 or 1 (2 for usage or setup
- * errors).
+ * runs on the mainline oracle kernel only.
+ *
+ * -A adds the awkward churn (see "awkward churn" below): a process that
+ * drops the last reference of namespaces of every type from the awkward
+ * places 6.12 has (F_SETOWN, F_SETOWN_EX, a controlling tty, posix
+ * timers, mq_notify(), pidfds, SCM_RIGHTS in flight, /proc fds, ptrace,
+ * sockets), the modes in turn, for as long as the workers run. With -n 0
+ * it runs alone, until SIGTERM, SECS seconds (-t) or ITERATIONS
+ * iterations (-a); make fuzz runs it so while trinity fuzzes. Either way
+ * it ends with one "nsfuzz: awkward MODE runs=N failed=N VARIANT=N..."
+ * line per mode and the summary "nsfuzz: churn-awkward setown=N ...
+ * sock=N skipped=... lingering=N".
+ *
+ * The last line is "nsfuzz: PASS" or "nsfuzz: FAIL"; the exit status is 0
+ * or 1 (2 for usage or setup errors).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -62,6 +75,9 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <mqueue.h>
+#include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -72,9 +88,14 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -2264,6 +2285,1942 @@ static pid_t start_churn(int sock, int other, uint64_t seed, int pause_us)
 	}
 }
 
+/* ------------------------------------------------------ awkward churn */
+
+/*
+ * -A: the awkward churn. On 6.12 the last reference of a namespace can go
+ * from places where its teardown, and nstree's writers, must still be
+ * safe: the last put_pid() of a pid namespace's last pid destroys it on
+ * the spot, under write_lock_irq() in __f_setown(), under tty->ctrl.lock
+ * or siglock for a controlling tty, under an mqueue's spinlock, from RCU
+ * callbacks; the last fput() of an nsfs file or a socket can run from the
+ * unix garbage collector's work item; sockets die in softirq timers.
+ *
+ * Each iteration, in a process X of its own (a child subreaper, killed
+ * after AWK_WATCHDOG seconds: the "watchdog" count), makes a victim: B,
+ * X's child, unshares a user and a pid namespace (and some of the other
+ * six types) and forks C, pid 1 of the new pid namespace, or of one 1-2
+ * levels further down. C tells X its namespace ids, and X its pid by the
+ * credentials of that message. X (or a helper of X's) takes a reference
+ * that C's death leaves behind; X lets C go; C exits, B reaps it and
+ * exits, X reaps B; X drops that reference in one of the mode's ways:
+ *   setown     F_SETOWN (or FIOSETOWN, SIOCSPGRP) of a pipe end, a unix or
+ *              a UDP socket to C or its process group, with O_ASYNC and
+ *              SIGIO now and then; the owner then replaced, cleared, or
+ *              the fd closed, left unread in flight or given to the
+ *              collector (a cycle of unix sockets only it frees)
+ *   setown_ex  the same by F_SETOWN_EX: F_OWNER_TID (C or a thread of
+ *              it), F_OWNER_PID, F_OWNER_PGRP
+ *   tty        a pty of a devpts instance of the churn's own: a session
+ *              leader S of X's whose foreground process group becomes C's
+ *              (TIOCSPGRP), then S resets it, gives the tty up
+ *              (TIOCNOTTY), exits, or X hangs it up (S keeps C's group
+ *              as tty_old_pgrp until it exits); or C itself a session
+ *              leader (setsid, TIOCSCTTY), a child of it the foreground
+ *              group, hung up or not before C exits
+ *   timer      a posix CPU timer of X's (or of a helper that then exits)
+ *              on C's process clock, armed, then deleted; C's own timers
+ *              (SIGEV_SIGNAL, SIGEV_THREAD_ID at a thread, CPU clocks)
+ *              firing as it exits
+ *   mq         mq_notify() by C on X's queue (C shares B's fd table, so
+ *              it exits without ->flush()): the notification's pid and
+ *              user namespace dropped by a message (under the queue's
+ *              spinlock), by the last close or unlink, or the collector
+ *   pidfd      pidfds of C (PIDFD_THREAD too, and C's own) used after its
+ *              death, then closed, left in flight or collected
+ *   scm        C's nsfs fds of all its namespaces, a pidfd of itself and
+ *              sockets of its network namespace, sent (with C's pid) on a
+ *              unix socket pair of X's, left unread: both ends closed,
+ *              one message read, or the pair put in a cycle
+ *   proc       /proc/C, /proc/C/task/C, /proc/C/ns and its files, and a
+ *              proc instance C mounted for its pid namespace, used after
+ *              C's death, then closed, left in flight or collected
+ *   ptrace     a tracer T of X's seizes or attaches C and children of C,
+ *              follows them to their exit, detaches, or exits while they
+ *              are stopped or zombies
+ *   sock       sockets of C's new network namespace (TCP connected with
+ *              data both ways, a listener with a connection not
+ *              accepted, UDP with data queued, unix, packet) and maybe a
+ *              SIOCGSKNS fd of it: closed (FIN, RST by SO_LINGER 0),
+ *              shut down, or collected
+ * With may_see_all_namespaces(), every namespace new to the victim must
+ * be inactive (its handle no longer opens) at most AWK_GONE_MS after the
+ * iteration; one that still opens is a violation ("lingering"). A mode
+ * the kernel cannot do (ENOSYS, no devpts, ...) is skipped, and said so.
+ */
+#ifndef sigev_notify_thread_id
+#define sigev_notify_thread_id _sigev_un._tid
+#endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
+#ifndef PIDFS_IOCTL_MAGIC
+#define PIDFS_IOCTL_MAGIC 0xFF
+#endif
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
+
+enum awk_mode {
+	AW_SETOWN, AW_SETOWN_EX, AW_TTY, AW_TIMER, AW_MQ, AW_PIDFD, AW_SCM,
+	AW_PROC, AW_PTRACE, AW_SOCK, NR_AW
+};
+
+static const char *const aw_name[NR_AW] = {
+	"setown", "setown_ex", "tty", "timer", "mq", "pidfd", "scm", "proc",
+	"ptrace", "sock",
+};
+
+#define AWK_WATCHDOG 60		/* seconds an iteration may take */
+#define AWK_GONE_MS 5000	/* a dead namespace may stay active this long */
+#define AWK_VARIANTS 12
+#define VIC_MAX_FDS 32
+#define VIC_MAX_KIDS 3
+#define AWK_SKIP 3		/* an iteration's exit status: mode skipped */
+
+/* Shared by the churn and its iterations (one iteration at a time). */
+static struct awk_counts {
+	uint64_t runs[NR_AW];		/* iterations that dropped their ref */
+	uint64_t failed[NR_AW];		/* set-up failures: not violations */
+	uint64_t iterations, watchdog, lingering, gone_checks;
+	uint64_t vcount[NR_AW][AWK_VARIANTS];
+	char vname[NR_AW][AWK_VARIANTS][24];
+	int skip_errno[NR_AW];		/* non-zero: the mode is skipped */
+	char skip_what[NR_AW][40];
+	int fail_line[NR_AW], fail_errno[NR_AW];	/* the first failure */
+} *awk;
+
+static bool awkward;
+static char awk_ptmx[64];	/* our devpts instance's ptmx */
+static volatile sig_atomic_t awk_stop;
+static pid_t awk_pid;
+
+/* Count one use of the variant @name of @mode. */
+static void awk_variant(int mode, const char *name)
+{
+	for (int i = 0; i < AWK_VARIANTS; i++) {
+		if (!awk->vname[mode][i][0])
+			snprintf(awk->vname[mode][i], sizeof(awk->vname[mode][i]),
+				 "%s", name);
+		if (!strcmp(awk->vname[mode][i], name)) {
+			awk->vcount[mode][i]++;
+			return;
+		}
+	}
+}
+
+/* Skip @mode from now on: the kernel (or the guest) lacks what it needs. */
+static int awk_skip(int mode, const char *what, int e)
+{
+	if (!awk->skip_errno[mode]) {
+		snprintf(awk->skip_what[mode], sizeof(awk->skip_what[mode]),
+			 "%s", what);
+		awk->skip_errno[mode] = e ? e : EINVAL;
+	}
+	return AWK_SKIP;
+}
+
+/* A set-up failure of @mode (not a violation): the first one is shown. */
+static int awk_fail(int mode, int line, int e)
+{
+	if (!awk->fail_line[mode]) {
+		awk->fail_line[mode] = line;
+		awk->fail_errno[mode] = e;
+	}
+	return 1;
+}
+
+#define AWK_FAIL(mode) awk_fail((mode), __LINE__, errno)
+
+/* A result that does not matter (the kernel's handling of it does). */
+static void discard(long r)
+{
+	(void)r;
+}
+
+static bool lacking(int e)
+{
+	return e == ENOSYS || e == ENODEV || e == EAFNOSUPPORT ||
+	       e == EPROTONOSUPPORT || e == EOPNOTSUPP;
+}
+
+static void close_fds(int *fds, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+}
+
+static void shuffle(int *v, int n)
+{
+	for (int i = n - 1; i > 0; i--) {
+		int j = below(i + 1), t = v[i];
+
+		v[i] = v[j];
+		v[j] = t;
+	}
+}
+
+/* One message of @len bytes with @n fds (SCM_RIGHTS), not waiting. */
+static int awk_send(int sock, const void *data, size_t len, const int *fds, int n)
+{
+	char cbuf[CMSG_SPACE(VIC_MAX_FDS * sizeof(int))] = { 0 };
+	struct iovec iov = { (void *)data, len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *c;
+
+	if (n > VIC_MAX_FDS)
+		n = VIC_MAX_FDS;
+	if (n > 0) {
+		mh.msg_control = cbuf;
+		mh.msg_controllen = CMSG_SPACE(n * sizeof(int));
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(n * sizeof(int));
+		memcpy(CMSG_DATA(c), fds, n * sizeof(int));
+	}
+	return sendmsg(sock, &mh, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 ? -1 : 0;
+}
+
+/*
+ * One message, within @ms: its data, its fds (close-on-exec, at most
+ * @max kept), and with SO_PASSCRED the sender's pid as we see it.
+ */
+static ssize_t awk_recv(int sock, void *data, size_t len, int *fds, int *nfds,
+			int max, pid_t *pid, int ms)
+{
+	char cbuf[CMSG_SPACE(VIC_MAX_FDS * sizeof(int)) +
+		  CMSG_SPACE(sizeof(struct ucred))];
+	struct iovec iov = { data, len };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct pollfd p = { .fd = sock, .events = POLLIN };
+	struct cmsghdr *c;
+	ssize_t r;
+
+	*nfds = 0;
+	if (pid)
+		*pid = 0;
+	if (poll(&p, 1, ms) <= 0)
+		return -1;
+	r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+	for (c = r >= 0 ? CMSG_FIRSTHDR(&mh) : NULL; c; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET)
+			continue;
+		if (c->cmsg_type == SCM_CREDENTIALS && pid) {
+			struct ucred u;
+
+			memcpy(&u, CMSG_DATA(c), sizeof(u));
+			*pid = u.pid;
+		} else if (c->cmsg_type == SCM_RIGHTS) {
+			int k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+			for (int i = 0; i < k; i++) {
+				int f;
+
+				memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof(f));
+				if (*nfds < max)
+					fds[(*nfds)++] = f;
+				else
+					close(f);
+			}
+		}
+	}
+	return r;
+}
+
+/*
+ * Put @fds in flight and close them: queued unread on a unix socket pair
+ * that is then closed (its release frees them), or, with @cycle, in a
+ * cycle of the two sockets (each in flight in its own queue) that only
+ * the garbage collector frees, from its work item.
+ */
+static void scm_drop(int *fds, int n, bool cycle)
+{
+	static const int types[] = { SOCK_DGRAM, SOCK_STREAM, SOCK_SEQPACKET };
+	int s[2];
+
+	if (socketpair(AF_UNIX, types[below(3)] | SOCK_CLOEXEC, 0, s)) {
+		close_fds(fds, n);
+		return;
+	}
+	for (int i = 0; i < n; i += 8)
+		awk_send(s[0], "f", 1, fds + i, n - i < 8 ? n - i : 8);
+	if (cycle) {
+		awk_send(s[1], "c", 1, &s[0], 1);
+		awk_send(s[0], "c", 1, &s[1], 1);
+	}
+	close_fds(fds, n);
+	close(s[0]);
+	close(s[1]);
+}
+
+/* Drop @fds in random order: closed, left unread in flight, collected. */
+static void awk_drop_fds(int mode, int *fds, int n)
+{
+	int k = below(10);
+
+	if (n <= 0)
+		return;
+	shuffle(fds, n);
+	if (k < 4) {
+		awk_variant(mode, "close");
+		close_fds(fds, n);
+	} else if (k < 6) {
+		awk_variant(mode, "unread");
+		scm_drop(fds, n, false);
+	} else {
+		awk_variant(mode, "collected");
+		scm_drop(fds, n, true);
+	}
+}
+
+/* ------------------------------------------------ the victim: B and C */
+
+struct vmsg {
+	uint64_t ids[NSID_NR_TYPES];	/* C's, in nsid_types[] order; 0: ? */
+	int32_t role;			/* 0: C's report, 1: a child of C */
+	int32_t kids;			/* C: children of it that report too */
+	int32_t val, err;		/* C's mode work: result, errno */
+};
+
+struct vctx;
+
+struct vopts {
+	uint32_t mask;		/* CLONE_NEW* beyond CLONE_NEWUSER|NEWPID */
+	int depth;		/* C is pid 1 this many levels below us */
+	bool files;		/* C shares B's fd table (clone(CLONE_FILES)) */
+	bool pgrp;		/* C leads a process group of its own */
+	bool map;		/* B maps its uid and gid to 0 */
+	void (*fn)(struct vctx *);	/* C's work; NULL: report, wait */
+	void *arg;
+	int closefd;		/* B closes it first (a pty master), or -1 */
+};
+
+struct vctx {			/* in C */
+	const struct vopts *o;
+	int go, rep;
+	struct vmsg m;
+};
+
+struct victim {			/* in X */
+	pid_t b, c, kids[VIC_MAX_KIDS];
+	int nkids, go, rep, nfds;
+	int fds[VIC_MAX_FDS];	/* what C sent with its report */
+	struct vmsg m;
+	uint32_t newmask;	/* the types new to the victim */
+};
+
+static void vic_ids(uint64_t ids[NSID_NR_TYPES])
+{
+	char path[64];
+
+	for (int i = 0; i < NSID_NR_TYPES; i++) {
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", nsid_types[i].name);
+		ids[i] = path_ns_id(path);
+	}
+}
+
+/* C: the report, with @n fds; X learns C's pid from its credentials. */
+static void vic_report(struct vctx *x, const int *fds, int n)
+{
+	vic_ids(x->m.ids);
+	x->m.role = 0;
+	awk_send(x->rep, &x->m, sizeof(x->m), fds, n);
+}
+
+/* Until X lets go (a byte or, mostly, the pipe's end). */
+static void vic_wait(struct vctx *x)
+{
+	char c;
+
+	while (read(x->go, &c, 1) < 0 && errno == EINTR)
+		;
+}
+
+/* C: @n children in C's namespaces, which report and wait too. */
+static void vic_kids(struct vctx *x, int n, bool own_pgrp)
+{
+	x->m.kids = 0;
+	for (int i = 0; i < n && i < VIC_MAX_KIDS; i++) {
+		pid_t k = fork();
+
+		if (k == 0) {
+			struct vmsg m = { .role = 1 };
+
+			if (own_pgrp)
+				setpgid(0, 0);
+			awk_send(x->rep, &m, sizeof(m), NULL, 0);
+			vic_wait(x);
+			_exit(0);
+		}
+		if (k > 0)
+			x->m.kids++;
+	}
+}
+
+static void vic_c(const struct vopts *o, int go, int rep, int level)
+{
+	static const int quiet[] = {
+		SIGHUP, SIGTTOU, SIGTTIN, SIGIO, SIGURG, SIGPIPE, SIGUSR2,
+	};
+	struct vctx x = { .o = o, .go = go, .rep = rep };
+
+	/* Each level's pid 1 waits for the next one down. */
+	for (; level < o->depth; level++) {
+		pid_t d;
+
+		if (unshare(CLONE_NEWPID))
+			_exit(1);
+		d = fork();
+		if (d != 0)
+			_exit(d > 0 && waitpid(d, NULL, 0) == d ? 0 : 1);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(quiet); i++)
+		signal(quiet[i], SIG_IGN);
+	for (int s = SIGRTMIN; s < SIGRTMIN + 8; s++)
+		signal(s, SIG_IGN);
+	if (o->pgrp)
+		setpgid(0, 0);
+	if (o->fn) {
+		o->fn(&x);
+	} else {
+		vic_report(&x, NULL, 0);
+		vic_wait(&x);
+	}
+	_exit(0);
+}
+
+static void vic_b(const struct vopts *o, int go, int rep)
+{
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	pid_t c;
+
+	if (o->closefd >= 0)
+		close(o->closefd);
+	if (unshare(CLONE_NEWUSER | CLONE_NEWPID | o->mask))
+		_exit(2);
+	if (o->map) {
+		char map[32];
+		int fd;
+
+		fd = open("/proc/self/setgroups", O_WRONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			if (write(fd, "deny", 4) < 0)
+				_exit(4);
+			close(fd);
+		}
+		snprintf(map, sizeof(map), "0 %u 1", uid);
+		fd = open("/proc/self/uid_map", O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, map, strlen(map)) < 0)
+			_exit(4);
+		close(fd);
+		snprintf(map, sizeof(map), "0 %u 1", gid);
+		fd = open("/proc/self/gid_map", O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, map, strlen(map)) < 0)
+			_exit(4);
+		close(fd);
+	}
+	c = o->files ? syscall(SYS_clone, (unsigned long)(CLONE_FILES | SIGCHLD),
+			       NULL, NULL, NULL, 0UL) : fork();
+	if (c == 0)
+		vic_c(o, go, rep, 1);
+	_exit(c > 0 && waitpid(c, NULL, 0) == c ? 0 : 3);
+}
+
+/* Let C go: it exits, B reaps it and exits. */
+static void vic_release(struct victim *v)
+{
+	if (v->go >= 0)
+		close(v->go);
+	v->go = -1;
+}
+
+/* Release C and reap B: 0 if everything exited cleanly. */
+static int vic_reap(struct victim *v)
+{
+	int st = 0;
+	pid_t r;
+
+	vic_release(v);
+	if (v->b <= 0)
+		return -1;
+	do
+		r = waitpid(v->b, &st, 0);
+	while (r < 0 && errno == EINTR);
+	v->b = 0;
+	return r > 0 && WIFEXITED(st) && !WEXITSTATUS(st) ? 0 : -1;
+}
+
+static void vic_end(struct victim *v)
+{
+	if (v->b > 0)
+		vic_reap(v);
+	if (v->rep >= 0)
+		close(v->rep);
+	v->rep = -1;
+	close_fds(v->fds, v->nfds);
+	v->nfds = 0;
+}
+
+/* Random victim options: some other types, nesting, maps. */
+static void vic_opts(struct vopts *o, unsigned int type_percent)
+{
+	memset(o, 0, sizeof(*o));
+	for (int i = 0; i < NSID_NR_TYPES; i++) {
+		uint32_t t = nsid_types[i].type;
+
+		if (t != CLONE_NEWUSER && t != CLONE_NEWPID && chance(type_percent))
+			o->mask |= t;
+	}
+	o->depth = chance(70) ? 1 : chance(70) ? 2 : 3;
+	o->map = chance(80);
+	o->pgrp = chance(50);
+	o->closefd = -1;
+}
+
+/*
+ * Make the victim: C reports (with its fds, and its children if it has
+ * any) and waits for vic_release(). 0, or -1 with everything undone.
+ */
+static int vic_start(struct victim *v, const struct vopts *o)
+{
+	int go[2], sp[2], one = 1;
+	bool got_c = false;
+
+	memset(v, 0, sizeof(*v));
+	v->go = v->rep = -1;
+	v->newmask = CLONE_NEWUSER | CLONE_NEWPID | o->mask;
+	if (pipe2(go, O_CLOEXEC))
+		return -1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp)) {
+		close(go[0]);
+		close(go[1]);
+		return -1;
+	}
+	setsockopt(sp[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
+	v->b = fork();
+	if (v->b == 0) {
+		close(go[1]);
+		close(sp[0]);
+		vic_b(o, go[0], sp[1]);
+	}
+	close(go[0]);
+	close(sp[1]);
+	v->go = go[1];
+	v->rep = sp[0];
+	if (v->b < 0) {
+		v->b = 0;
+		vic_end(v);
+		return -1;
+	}
+	while (!got_c || v->nkids < v->m.kids) {
+		struct vmsg m;
+		int fds[VIC_MAX_FDS], n;
+		pid_t pid;
+		ssize_t r = awk_recv(v->rep, &m, sizeof(m), fds, &n, VIC_MAX_FDS,
+				     &pid, 20000);
+
+		if (r != sizeof(m) || pid <= 0) {
+			close_fds(fds, n);
+			vic_end(v);
+			return -1;
+		}
+		if (m.role == 0 && !got_c) {
+			got_c = true;
+			v->m = m;
+			v->c = pid;
+			memcpy(v->fds, fds, n * sizeof(int));
+			v->nfds = n;
+		} else {
+			if (v->nkids < VIC_MAX_KIDS)
+				v->kids[v->nkids++] = pid;
+			close_fds(fds, n);
+		}
+	}
+	return 0;
+}
+
+/*
+ * After the reaping: mostly let its RCU callbacks (delayed_put_pid(), the
+ * task's last puts) run first, so that the drop that follows is the last
+ * reference; sometimes not, and an RCU callback may be the last.
+ */
+static void awk_settle(int mode)
+{
+	if (chance(80))
+		usleep(40000 + below(60000));
+	else
+		awk_variant(mode, "no_settle");
+}
+
+/* Reap whatever of this iteration is left (orphans come to X). */
+static void awk_reap_all(void)
+{
+	while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
+		;
+}
+
+/*
+ * Everything of the victim is gone: with may_see_all_namespaces(), each
+ * namespace new to it must be inactive, its handle no longer opening,
+ * within AWK_GONE_MS (work items and RCU callbacks may still run).
+ */
+static void awk_expect_gone(int mode, const struct vmsg *m, uint32_t newmask)
+{
+	awk_reap_all();
+	if (!see_all)
+		return;
+	for (int i = 0; i < NSID_NR_TYPES; i++) {
+		uint64_t id = m->ids[i];
+		int waited = 0, fd;
+
+		if (!id || !(newmask & nsid_types[i].type))
+			continue;
+		awk->gone_checks++;
+		while ((fd = nsid_open_by_id(id, 0, 0, O_RDONLY | O_CLOEXEC)) >= 0) {
+			close(fd);
+			if (waited >= AWK_GONE_MS) {
+				awk->lingering++;
+				printf("nsfuzz: VIOLATION (churn-awkward %s): %s namespace "
+				       "id %" PRIu64 " still opens by handle %d ms after "
+				       "its last task, fd and reference were gone (SPEC 4)\n",
+				       aw_name[mode], nsid_types[i].name, id, waited);
+				break;
+			}
+			usleep(20000);
+			waited += 20;
+		}
+	}
+}
+
+/* --------------------------------------------------------- the modes */
+
+/* A thread of C: waits for the release with C. */
+static void *vc_thread_main(void *arg)
+{
+	struct vctx *x = arg;
+
+	vic_wait(x);
+	return NULL;
+}
+
+/* C: 1-2 threads (for F_OWNER_TID), then report and wait. */
+static void vc_threads(struct vctx *x)
+{
+	pthread_t t;
+
+	for (int n = 1 + below(2); n; n--)
+		if (pthread_create(&t, NULL, vc_thread_main, x))
+			break;
+	vic_report(x, NULL, 0);
+	vic_wait(x);
+}
+
+/* A task of C's thread group, as we see it. */
+static pid_t some_tid(pid_t c)
+{
+	char path[64];
+	pid_t tids[8];
+	int n = 0;
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", c);
+	d = opendir(path);
+	if (!d)
+		return c;
+	while ((de = readdir(d)) && n < 8)
+		if (de->d_name[0] >= '0' && de->d_name[0] <= '9')
+			tids[n++] = atoi(de->d_name);
+	closedir(d);
+	return n ? tids[below(n)] : c;
+}
+
+/* Make C (its pid, its process group or a thread) the owner of @fd. */
+static int set_owner(int mode, int fd, bool sock, const struct victim *v)
+{
+	struct f_owner_ex ex;
+
+	if (mode == AW_SETOWN) {
+		pid_t who = v->c;
+
+		if (chance(30)) {
+			who = -v->c;	/* C leads its process group */
+			awk_variant(mode, "pgrp");
+		}
+		switch (sock ? below(3) : 0) {
+		case 1:
+			awk_variant(mode, "FIOSETOWN");
+			return ioctl(fd, FIOSETOWN, &who);
+		case 2:
+			awk_variant(mode, "SIOCSPGRP");
+			return ioctl(fd, SIOCSPGRP, &who);
+		default:
+			return fcntl(fd, F_SETOWN, who);
+		}
+	}
+	switch (below(3)) {
+	case 0:
+		ex.type = F_OWNER_TID;
+		ex.pid = some_tid(v->c);
+		awk_variant(mode, ex.pid == v->c ? "tid" : "thread");
+		break;
+	case 1:
+		ex.type = F_OWNER_PID;
+		ex.pid = v->c;
+		awk_variant(mode, "pid");
+		break;
+	default:
+		ex.type = F_OWNER_PGRP;
+		ex.pid = v->c;
+		awk_variant(mode, "pgrp");
+		break;
+	}
+	return fcntl(fd, F_SETOWN_EX, &ex);
+}
+
+static int aw_setown_any(int mode)
+{
+	struct vopts o;
+	struct victim v;
+	int fds[4] = { -1, -1, -1, -1 }, n = 2, kind = below(4), t, r;
+	bool sock = kind != 0, async = chance(40);
+	struct f_owner_ex self = { F_OWNER_PID, getpid() };
+
+	vic_opts(&o, 20);
+	o.pgrp = true;
+	if (mode == AW_SETOWN_EX && chance(50))
+		o.fn = vc_threads;
+	switch (kind) {
+	case 0:
+		r = pipe2(fds, O_CLOEXEC | O_NONBLOCK);
+		break;
+	case 1:
+		r = socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, fds);
+		break;
+	case 2:
+		r = socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, fds);
+		break;
+	default:
+		fds[0] = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		r = fds[0] < 0 ? -1 : 0;
+		n = 1;
+		break;
+	}
+	if (r)
+		return AWK_FAIL(mode);
+	awk_variant(mode, kind == 0 ? "pipe" : kind == 3 ? "udp" : "unix");
+	if (vic_start(&v, &o)) {
+		close_fds(fds, n);
+		return AWK_FAIL(mode);
+	}
+	t = below(n);
+	if (chance(30)) {
+		fds[n] = fcntl(fds[t], F_DUPFD_CLOEXEC, 0);	/* same file */
+		if (fds[n] >= 0)
+			n++;
+	}
+	if (set_owner(mode, fds[t], sock, &v)) {
+		vic_end(&v);
+		close_fds(fds, n);
+		return AWK_FAIL(mode);
+	}
+	if (n > 1 && chance(30))
+		set_owner(mode, fds[(t + 1) % 2], sock, &v);
+	if (async) {
+		/* SIGIO (or a queued signal) to C while it lives. */
+		awk_variant(mode, "O_ASYNC");
+		if (chance(50))
+			fcntl(fds[t], F_SETSIG, SIGRTMIN + below(8));
+		fcntl(fds[t], F_SETFL, O_ASYNC | O_NONBLOCK);
+		if (kind != 3)
+			discard(write(fds[kind == 0 ? 1 : 1 - t], "x", 1));
+	}
+	if (vic_reap(&v)) {
+		vic_end(&v);
+		close_fds(fds, n);
+		return AWK_FAIL(mode);
+	}
+	awk_settle(mode);
+	/* C's pid has no task now: only the owner holds it. */
+	if (async && kind != 3)		/* SIGIO to a pid without a task */
+		discard(write(fds[kind == 0 ? 1 : 1 - t], "y", 1));
+	switch (below(6)) {
+	case 0:
+		awk_variant(mode, "replaced");
+		fcntl(fds[t], F_SETOWN, getpid());	/* write_lock_irq() */
+		break;
+	case 1:
+		awk_variant(mode, "cleared");
+		fcntl(fds[t], F_SETOWN, 0);
+		break;
+	case 2:
+		awk_variant(mode, "replaced_ex");
+		fcntl(fds[t], F_SETOWN_EX, &self);
+		break;
+	case 3:
+		if (sock) {
+			pid_t zero = 0;
+
+			awk_variant(mode, "FIOSETOWN_0");
+			ioctl(fds[t], FIOSETOWN, &zero);
+			break;
+		}
+		/* fall through */
+	default:
+		break;		/* the file's release drops it */
+	}
+	awk_drop_fds(mode, fds, n);
+	vic_end(&v);
+	awk_expect_gone(mode, &v.m, v.newmask);
+	return 0;
+}
+
+static int aw_setown(void)
+{
+	return aw_setown_any(AW_SETOWN);
+}
+
+static int aw_setown_ex(void)
+{
+	return aw_setown_any(AW_SETOWN_EX);
+}
+
+/* A pty of our devpts instance: master and slave. */
+static int pty_pair(int *m, int *s)
+{
+	int zero = 0;
+
+	*m = open(awk_ptmx, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*m < 0)
+		return -1;
+	if (ioctl(*m, TIOCSPTLCK, &zero) == 0) {
+		*s = ioctl(*m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+		if (*s >= 0)
+			return 0;
+	}
+	close(*m);
+	return -1;
+}
+
+/* C in S's session: its own process group becomes the foreground one. */
+static void vc_tty_fg(struct vctx *x)
+{
+	int s = *(int *)x->o->arg;
+	pid_t pg = getpgrp();
+
+	x->m.val = ioctl(s, TIOCSPGRP, &pg);
+	x->m.err = errno;
+	vic_report(x, NULL, 0);
+	vic_wait(x);
+}
+
+/*
+ * C a session leader with the pty as its controlling tty, a child of it
+ * (own process group) in the foreground.
+ */
+static void vc_tty_leader(struct vctx *x)
+{
+	int s = *(int *)x->o->arg;
+
+	x->m.val = setsid() < 0 ? -1 : ioctl(s, TIOCSCTTY, 0);
+	x->m.err = errno;
+	x->m.kids = 0;
+	if (!x->m.val && chance(60)) {
+		pid_t k = fork();
+
+		if (k == 0) {
+			struct vmsg m = { .role = 1 };
+			pid_t pg;
+
+			setpgid(0, 0);
+			pg = getpgrp();
+			ioctl(s, TIOCSPGRP, &pg);
+			awk_send(x->rep, &m, sizeof(m), NULL, 0);
+			vic_wait(x);
+			_exit(0);
+		}
+		if (k > 0)
+			x->m.kids = 1;
+	}
+	vic_report(x, NULL, 0);
+	vic_wait(x);
+}
+
+/* S, a session leader of ours: C's group in its foreground, then gone. */
+static void tty_session(int m, int s, int to_x, int from_x)
+{
+	struct vopts o;
+	struct victim v;
+	pid_t pg;
+	char c = 0;
+	int how = below(4);
+
+	if (setsid() < 0 || ioctl(s, TIOCSCTTY, 0))
+		_exit(10);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGTTOU, SIG_IGN);
+	signal(SIGTTIN, SIG_IGN);
+	close(m);
+	vic_opts(&o, 20);
+	o.pgrp = true;
+	o.fn = vc_tty_fg;
+	o.arg = &s;
+	if (vic_start(&v, &o))
+		_exit(11);
+	if (v.m.val) {
+		vic_end(&v);
+		_exit(12);
+	}
+	if (vic_reap(&v))
+		_exit(13);
+	awk_settle(AW_TTY);
+	/* The tty's foreground group is a pid without a task. */
+	if (write(to_x, &v.m, sizeof(v.m)) != sizeof(v.m))
+		_exit(14);
+	switch (how) {
+	case 0:
+		pg = getpgrp();
+		ioctl(s, TIOCSPGRP, &pg);	/* spin_lock_irq(ctrl.lock) */
+		break;
+	case 1:
+		ioctl(s, TIOCNOTTY);		/* disassociate_ctty(0) */
+		break;
+	case 2:
+		break;				/* our exit: disassociate_ctty(1) */
+	default:
+		/* X hangs it up: we keep C's group as tty_old_pgrp. */
+		if (write(to_x, &c, 1) != 1 || read(from_x, &c, 1) < 0)
+			_exit(15);
+		break;
+	}
+	_exit(20 + how);
+}
+
+static int aw_tty(void)
+{
+	static const char *const how[] = {
+		"fg_reset", "fg_notty", "fg_leader_exit", "fg_hangup",
+	};
+	int m, s, to_x[2], from_x[2], st;
+	struct vmsg vm;
+	char c;
+	pid_t sp;
+
+	if (!awk_ptmx[0])
+		return awk_skip(AW_TTY, "no devpts instance", ENODEV);
+	if (pty_pair(&m, &s))
+		return lacking(errno) || errno == ENOENT ?
+		       awk_skip(AW_TTY, "no pty from ptmx", errno) : AWK_FAIL(AW_TTY);
+	if (chance(50)) {
+		/* C itself the session leader in its dying pid namespace. */
+		struct vopts o;
+		struct victim v;
+
+		vic_opts(&o, 20);
+		o.pgrp = false;
+		o.fn = vc_tty_leader;
+		o.arg = &s;
+		o.closefd = m;	/* only our close of it hangs up */
+		if (vic_start(&v, &o)) {
+			close(m);
+			close(s);
+			return AWK_FAIL(AW_TTY);
+		}
+		if (v.m.val) {
+			vic_end(&v);
+			close(m);
+			close(s);
+			return AWK_FAIL(AW_TTY);
+		}
+		awk_variant(AW_TTY, v.nkids ? "leader_fg" : "leader");
+		if (chance(50)) {
+			awk_variant(AW_TTY, "leader_hangup");
+			close(m);		/* SIGHUP to C's session */
+			m = -1;
+		}
+		vic_reap(&v);
+		if (m >= 0)
+			close(m);
+		close(s);
+		vic_end(&v);
+		awk_expect_gone(AW_TTY, &v.m, v.newmask);
+		return 0;
+	}
+	if (pipe2(to_x, O_CLOEXEC) || pipe2(from_x, O_CLOEXEC))
+		return AWK_FAIL(AW_TTY);
+	sp = fork();
+	if (sp == 0) {
+		close(to_x[0]);
+		close(from_x[1]);
+		tty_session(m, s, to_x[1], from_x[0]);
+	}
+	close(to_x[1]);
+	close(from_x[0]);
+	close(s);
+	if (sp < 0 || read(to_x[0], &vm, sizeof(vm)) != sizeof(vm)) {
+		close(m);
+		close(to_x[0]);
+		close(from_x[1]);
+		if (sp > 0)
+			waitpid(sp, NULL, 0);
+		return AWK_FAIL(AW_TTY);
+	}
+	/* S's byte: hang it up now (__tty_hangup()); its end: after S's drop. */
+	discard(read(to_x[0], &c, 1));
+	close(m);
+	close(to_x[0]);
+	close(from_x[1]);
+	if (waitpid(sp, &st, 0) != sp || !WIFEXITED(st) || WEXITSTATUS(st) < 20)
+		return awk_fail(AW_TTY, WIFEXITED(st) ? -WEXITSTATUS(st) : __LINE__, 0);
+	awk_variant(AW_TTY, how[WEXITSTATUS(st) - 20]);
+	awk_expect_gone(AW_TTY, &vm, CLONE_NEWUSER | CLONE_NEWPID);
+	return 0;
+}
+
+/* C's own timers, firing while it exits. */
+static void vc_noop(int sig)
+{
+	(void)sig;
+}
+
+static volatile pid_t vc_tid;
+
+static void *vc_timer_thread(void *arg)
+{
+	struct vctx *x = arg;
+
+	vc_tid = syscall(SYS_gettid);
+	vic_wait(x);
+	if (chance(50))
+		for (volatile int i = 0; i < 200000; i++)
+			;
+	return NULL;
+}
+
+static void vc_timers(struct vctx *x)
+{
+	static const clockid_t clocks[] = {
+		CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_BOOTTIME,
+		CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID,
+	};
+	struct itimerspec its = { { 0, 200000 }, { 0, 200000 } };
+	struct sigaction sa = { .sa_handler = vc_noop, .sa_flags = SA_RESTART };
+	pthread_t t;
+	int made = 0;
+
+	sigaction(SIGUSR1, &sa, NULL);
+	if (pthread_create(&t, NULL, vc_timer_thread, x) == 0)
+		while (!vc_tid)
+			usleep(100);
+	for (int i = 0; i < 4; i++) {
+		struct sigevent sev = { .sigev_signo = SIGUSR1 };
+		timer_t tm;
+
+		sev.sigev_notify = vc_tid && chance(50) ? SIGEV_THREAD_ID : SIGEV_SIGNAL;
+		if (sev.sigev_notify == SIGEV_THREAD_ID)
+			sev.sigev_notify_thread_id = vc_tid;
+		if (timer_create(clocks[below(ARRAY_SIZE(clocks))], &sev, &tm) == 0 &&
+		    timer_settime(tm, 0, &its, NULL) == 0)
+			made++;
+	}
+	x->m.val = made ? 0 : -1;
+	x->m.err = errno;
+	vic_report(x, NULL, 0);
+	vic_wait(x);
+	for (volatile int i = 0; i < 300000; i++)	/* CPU time: the timers fire */
+		;
+}
+
+static int aw_timer(void)
+{
+	struct itimerspec its = { { 0, 500000 }, { 0, 500000 } }, cur;
+	struct sigevent sev = { .sigev_notify = SIGEV_NONE };
+	struct vopts o;
+	struct victim v;
+	clockid_t clk;
+	timer_t tm;
+	int ctl[2], st;
+	pid_t h = 0;
+	char c = 0;
+	sigset_t ss;
+
+	vic_opts(&o, 20);
+	if (chance(50)) {
+		o.fn = vc_timers;
+		awk_variant(AW_TIMER, "inside");
+	}
+	if (vic_start(&v, &o))
+		return AWK_FAIL(AW_TIMER);
+	sigemptyset(&ss);
+	sigaddset(&ss, SIGRTMIN + 1);
+	sigprocmask(SIG_BLOCK, &ss, NULL);
+	if (chance(50)) {
+		sev.sigev_notify = SIGEV_SIGNAL;	/* to us: queued, blocked */
+		sev.sigev_signo = SIGRTMIN + 1;
+	}
+	if (clock_getcpuclockid(v.c, &clk)) {
+		vic_end(&v);
+		return AWK_FAIL(AW_TIMER);
+	}
+	if (pipe2(ctl, O_CLOEXEC)) {
+		vic_end(&v);
+		return AWK_FAIL(AW_TIMER);
+	}
+	if (chance(40)) {
+		/* A holder that drops the timer by its exit (exit_itimers()). */
+		h = fork();
+		if (h == 0) {
+			close(ctl[1]);
+			vic_release(&v);	/* only X lets C go */
+			if (timer_create(clk, &sev, &tm) || timer_settime(tm, 0, &its, NULL))
+				_exit(lacking(errno) ? AWK_SKIP : 1);
+			while (read(ctl[0], &c, 1) < 0 && errno == EINTR)
+				;
+			if (chance(50))
+				timer_gettime(tm, &cur);
+			_exit(0);
+		}
+		awk_variant(AW_TIMER, "holder_exit");
+	} else if (timer_create(clk, &sev, &tm) || timer_settime(tm, 0, &its, NULL)) {
+		int e = errno;
+
+		close(ctl[0]);
+		close(ctl[1]);
+		vic_end(&v);
+		return lacking(e) ? awk_skip(AW_TIMER, "timer_create(cpu clock)", e) :
+		       AWK_FAIL(AW_TIMER);
+	}
+	close(ctl[0]);
+	if (vic_reap(&v)) {
+		close(ctl[1]);
+		vic_end(&v);
+		return AWK_FAIL(AW_TIMER);
+	}
+	awk_settle(AW_TIMER);
+	/* The timer's pid is all that is left of C. */
+	if (h > 0) {
+		close(ctl[1]);
+		if (waitpid(h, &st, 0) != h || !WIFEXITED(st) || WEXITSTATUS(st)) {
+			vic_end(&v);
+			if (WIFEXITED(st) && WEXITSTATUS(st) == AWK_SKIP)
+				return awk_skip(AW_TIMER, "timer_create(cpu clock)", ENOSYS);
+			return AWK_FAIL(AW_TIMER);
+		}
+	} else {
+		close(ctl[1]);
+		timer_gettime(tm, &cur);
+		if (chance(50)) {
+			awk_variant(AW_TIMER, "rearm_dead");
+			timer_settime(tm, 0, &its, NULL);
+		}
+		awk_variant(AW_TIMER, "delete");
+		timer_delete(tm);
+	}
+	vic_end(&v);
+	awk_expect_gone(AW_TIMER, &v.m, v.newmask);
+	return 0;
+}
+
+/* C: notification of the queue to it (SIGEV_SIGNAL or SIGEV_NONE). */
+static void vc_mq(struct vctx *x)
+{
+	struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR2 };
+	mqd_t q = *(mqd_t *)x->o->arg;
+
+	if (chance(30))
+		sev.sigev_notify = SIGEV_NONE;
+	x->m.val = mq_notify(q, &sev);
+	x->m.err = errno;
+	vic_report(x, NULL, 0);
+	vic_wait(x);
+}
+
+static int aw_mq(void)
+{
+	struct mq_attr attr = { .mq_maxmsg = 4, .mq_msgsize = 16 };
+	struct sigevent sev = { .sigev_notify = SIGEV_NONE };
+	char name[64];
+	bool linked = true;
+	struct vopts o;
+	struct victim v;
+	mqd_t q;
+	int fd;
+
+	if (chance(40) && unshare(CLONE_NEWIPC) == 0)
+		awk_variant(AW_MQ, "own_ipcns");
+	snprintf(name, sizeof(name), "/nsfuzz-%d-%" PRIu64, getpid(), rnd() % 100000);
+	q = mq_open(name, O_CREAT | O_EXCL | O_RDWR | O_NONBLOCK | O_CLOEXEC, 0600, &attr);
+	if (q < 0)
+		return lacking(errno) ? awk_skip(AW_MQ, "mq_open", errno) : AWK_FAIL(AW_MQ);
+	if (chance(50)) {
+		mq_unlink(name);
+		linked = false;
+	}
+	vic_opts(&o, 20);
+	o.files = true;		/* C exits without ->flush() */
+	o.depth = 1;
+	o.fn = vc_mq;
+	o.arg = &q;
+	if (vic_start(&v, &o)) {
+		close(q);
+		if (linked)
+			mq_unlink(name);
+		return AWK_FAIL(AW_MQ);
+	}
+	if (v.m.val) {
+		vic_end(&v);
+		close(q);
+		if (linked)
+			mq_unlink(name);
+		return AWK_FAIL(AW_MQ);
+	}
+	if (vic_reap(&v)) {
+		vic_end(&v);
+		close(q);
+		if (linked)
+			mq_unlink(name);
+		return AWK_FAIL(AW_MQ);
+	}
+	awk_settle(AW_MQ);
+	/* The notification holds C's pid and user namespace alone. */
+	if (chance(30))
+		mq_notify(q, &sev);		/* EBUSY: someone (dead) has it */
+	switch (below(4)) {
+	case 0:
+		awk_variant(AW_MQ, "send");
+		mq_send(q, "x", 1, 0);		/* __do_notify(), info->lock */
+		close(q);
+		break;
+	case 1:
+		awk_variant(AW_MQ, "last_close");
+		if (linked)
+			mq_unlink(name);
+		linked = false;
+		close(q);			/* mqueue_evict_inode() */
+		break;
+	case 2:
+		fd = q;
+		if (linked)
+			mq_unlink(name);
+		linked = false;
+		awk_drop_fds(AW_MQ, &fd, 1);
+		break;
+	default:
+		awk_variant(AW_MQ, "unlink_last");
+		close(q);
+		break;
+	}
+	if (linked)
+		mq_unlink(name);		/* the dentry's inode evicted */
+	vic_end(&v);
+	awk_expect_gone(AW_MQ, &v.m, v.newmask);
+	return 0;
+}
+
+/* C: pidfds of itself, sent with the report. */
+static void vc_pidfd(struct vctx *x)
+{
+	int fds[2], n = 0;
+
+	fds[n] = syscall(SYS_pidfd_open, getpid(), 0);
+	if (fds[n] >= 0)
+		n++;
+	fds[n] = syscall(SYS_pidfd_open, getpid(), PIDFD_THREAD);
+	if (fds[n] >= 0)
+		n++;
+	vic_report(x, fds, n);
+	close_fds(fds, n);
+	vic_wait(x);
+}
+
+static int aw_pidfd(void)
+{
+	int fds[VIC_MAX_FDS], n = 0, fd;
+	struct vopts o;
+	struct victim v;
+	siginfo_t si;
+
+	vic_opts(&o, 30);
+	if (chance(50)) {
+		o.fn = vc_pidfd;
+		awk_variant(AW_PIDFD, "own");
+	}
+	if (vic_start(&v, &o))
+		return AWK_FAIL(AW_PIDFD);
+	fd = syscall(SYS_pidfd_open, v.c, 0);
+	if (fd < 0) {
+		int e = errno;
+
+		vic_end(&v);
+		return lacking(e) ? awk_skip(AW_PIDFD, "pidfd_open", e) : AWK_FAIL(AW_PIDFD);
+	}
+	fds[n++] = fd;
+	fd = syscall(SYS_pidfd_open, v.c, PIDFD_THREAD);
+	if (fd >= 0)
+		fds[n++] = fd;
+	for (int i = 0; i < v.nfds && n < VIC_MAX_FDS; i++)
+		fds[n++] = v.fds[i];
+	v.nfds = 0;
+	if (chance(30)) {
+		/* An nsfs fd of C's pid namespace through the pidfd, held too. */
+		fd = ioctl(fds[0], _IO(PIDFS_IOCTL_MAGIC, 5), 0);
+		if (fd >= 0) {
+			awk_variant(AW_PIDFD, "GET_PID_NS");
+			fds[n++] = fd;
+		}
+	}
+	if (vic_reap(&v)) {
+		close_fds(fds, n);
+		vic_end(&v);
+		return AWK_FAIL(AW_PIDFD);
+	}
+	awk_settle(AW_PIDFD);
+	/* Used after the death: all of these must fail cleanly. */
+	for (int i = 0; i < n; i++) {
+		struct pollfd p = { .fd = fds[i], .events = POLLIN };
+		int r;
+
+		poll(&p, 1, 0);
+		waitid(P_PIDFD, fds[i], &si, WEXITED | WNOHANG);
+		syscall(SYS_pidfd_send_signal, fds[i], 0, NULL, 0);
+		r = ioctl(fds[i], _IO(PIDFS_IOCTL_MAGIC, 1 + below(10)), 0);
+		if (r >= 0)
+			close(r);
+		r = syscall(SYS_pidfd_getfd, fds[i], 0, 0);
+		if (r >= 0)
+			close(r);
+	}
+	awk_drop_fds(AW_PIDFD, fds, n);
+	vic_end(&v);
+	awk_expect_gone(AW_PIDFD, &v.m, v.newmask);
+	return 0;
+}
+
+/* C: fds of all its namespaces, a pidfd, sockets: on X's socket pair. */
+static void vc_scm(struct vctx *x)
+{
+	static const char *const names[] = {
+		"mnt", "uts", "ipc", "user", "pid", "net", "cgroup", "time",
+		"pid_for_children", "time_for_children",
+	};
+	const int *sx = x->o->arg;
+	int fds[VIC_MAX_FDS], n = 0, s = sx[chance(80) ? 0 : 1];
+	char path[64];
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", names[i]);
+		fds[n] = open(path, O_RDONLY | O_CLOEXEC);
+		if (fds[n] >= 0)
+			n++;
+	}
+	fds[n] = syscall(SYS_pidfd_open, getpid(), 0);
+	if (fds[n] >= 0)
+		n++;
+	fds[n] = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fds[n] >= 0)
+		n++;
+	fds[n] = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fds[n] >= 0)
+		n++;
+	fds[n] = socket(chance(50) ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fds[n] >= 0)
+		n++;
+	shuffle(fds, n);
+	/* 1-3 messages, each with C's pid (SO_PASSCRED). */
+	for (int i = 0, k = 1 + below(3), per = (n + k - 1) / k; i < n; i += per)
+		awk_send(s, "m", 1, fds + i, n - i < per ? n - i : per);
+	x->m.val = n;
+	close_fds(fds, n);
+	vic_report(x, NULL, 0);
+	vic_wait(x);
+}
+
+static int aw_scm(void)
+{
+	static const int types[] = { SOCK_DGRAM, SOCK_STREAM, SOCK_SEQPACKET };
+	int sx[2], one = 1, fds[VIC_MAX_FDS], n, k;
+	struct vopts o;
+	struct victim v;
+	char buf[8];
+
+	if (socketpair(AF_UNIX, types[below(3)] | SOCK_CLOEXEC, 0, sx))
+		return AWK_FAIL(AW_SCM);
+	setsockopt(sx[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
+	setsockopt(sx[1], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
+	vic_opts(&o, 80);
+	o.fn = vc_scm;
+	o.arg = sx;
+	if (vic_start(&v, &o) || vic_reap(&v)) {
+		vic_end(&v);
+		close(sx[0]);
+		close(sx[1]);
+		return AWK_FAIL(AW_SCM);
+	}
+	awk_settle(AW_SCM);
+	/* In flight now: the last references of C's namespaces and pid. */
+	switch (below(4)) {
+	case 0:
+		awk_variant(AW_SCM, "unread");
+		k = below(2);
+		close(sx[k]);			/* either end first */
+		close(sx[1 - k]);
+		break;
+	case 1:
+		awk_variant(AW_SCM, "one_read");
+		for (int i = 0; i < 2; i++)
+			if (awk_recv(sx[i], buf, sizeof(buf), fds, &n, VIC_MAX_FDS,
+				     NULL, 0) > 0) {
+				close_fds(fds, n);
+				break;
+			}
+		close(sx[0]);
+		close(sx[1]);
+		break;
+	case 2:
+		awk_variant(AW_SCM, "cycle");
+		awk_send(sx[1], "c", 1, &sx[0], 1);
+		awk_send(sx[0], "c", 1, &sx[1], 1);
+		close(sx[0]);
+		close(sx[1]);
+		break;
+	default:
+		awk_variant(AW_SCM, "nested");
+		scm_drop(sx, 2, true);
+		break;
+	}
+	vic_end(&v);
+	awk_expect_gone(AW_SCM, &v.m, v.newmask);
+	return 0;
+}
+
+/* C: a proc instance of its own pid namespace, its root fd sent. */
+static void vc_proc(struct vctx *x)
+{
+	int fds[2], n = 0;
+
+	x->m.val = -1;
+	if ((x->o->mask & CLONE_NEWNS) &&
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
+	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0) {
+		x->m.val = 0;
+		fds[n] = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fds[n] >= 0)
+			n++;
+		fds[n] = open("/proc/1/ns", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fds[n] >= 0)
+			n++;
+	}
+	x->m.err = errno;
+	vic_report(x, fds, n);
+	close_fds(fds, n);
+	vic_wait(x);
+}
+
+static int aw_proc(void)
+{
+	static const char *const files[] = {
+		"", "task/%d", "ns", "ns/mnt", "ns/uts", "ns/ipc", "ns/user",
+		"ns/pid", "ns/net", "ns/cgroup", "ns/time", "ns/pid_for_children",
+		"ns/time_for_children", "stat", "fd",
+	};
+	int fds[VIC_MAX_FDS], n = 0;
+	char path[96], sub[32], buf[512];
+	struct vopts o;
+	struct victim v;
+
+	vic_opts(&o, 40);
+	if (chance(60)) {
+		o.mask |= CLONE_NEWNS;
+		o.fn = vc_proc;
+	}
+	if (vic_start(&v, &o))
+		return AWK_FAIL(AW_PROC);
+	if (v.nfds)
+		awk_variant(AW_PROC, "own_proc");
+	for (size_t i = 0; i < ARRAY_SIZE(files) && n < VIC_MAX_FDS; i++) {
+		if (chance(25))
+			continue;
+		snprintf(sub, sizeof(sub), files[i], v.c);
+		snprintf(path, sizeof(path), "/proc/%d/%s", v.c, sub);
+		fds[n] = open(path, O_RDONLY | O_CLOEXEC);
+		if (fds[n] >= 0)
+			n++;
+	}
+	for (int i = 0; i < v.nfds && n < VIC_MAX_FDS; i++)
+		fds[n++] = v.fds[i];
+	v.nfds = 0;
+	if (vic_reap(&v)) {
+		close_fds(fds, n);
+		vic_end(&v);
+		return AWK_FAIL(AW_PROC);
+	}
+	awk_settle(AW_PROC);
+	/* Used after the death. */
+	for (int i = 0; i < n; i++) {
+		int r;
+
+		if (syscall(SYS_getdents64, fds[i], buf, sizeof(buf)) < 0)
+			discard(read(fds[i], buf, sizeof(buf)));
+		r = openat(fds[i], chance(50) ? "status" : "1/ns/pid", O_RDONLY | O_CLOEXEC);
+		if (r >= 0)
+			close(r);
+		discard(readlinkat(fds[i], "net", buf, sizeof(buf)));
+	}
+	awk_drop_fds(AW_PROC, fds, n);
+	vic_end(&v);
+	awk_expect_gone(AW_PROC, &v.m, v.newmask);
+	return 0;
+}
+
+/* C: 0-2 children (in C's pid namespace) for a tracer. */
+static void vc_kids(struct vctx *x)
+{
+	vic_kids(x, below(3), chance(50));
+	vic_report(x, NULL, 0);
+	vic_wait(x);
+}
+
+/* T, the tracer: C and its children, to their end or T's. */
+static void tracer(const struct victim *v, int ready)
+{
+	pid_t t[1 + VIC_MAX_KIDS];
+	int nt = 0, n = 0, st;
+	bool seize = chance(60);
+	long opts = PTRACE_O_TRACEEXIT | (chance(30) ? PTRACE_O_EXITKILL : 0) |
+		    (chance(50) ? PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK : 0);
+
+	t[nt++] = v->c;
+	for (int i = 0; i < v->nkids; i++)
+		t[nt++] = v->kids[i];
+	for (int i = 0; i < nt; i++) {
+		if (seize ? ptrace(PTRACE_SEIZE, t[i], NULL, (void *)opts) :
+		    ptrace(PTRACE_ATTACH, t[i], NULL, NULL))
+			continue;
+		n++;
+		if (!seize && waitpid(t[i], &st, __WALL) == t[i]) {
+			ptrace(PTRACE_SETOPTIONS, t[i], NULL, (void *)opts);
+			ptrace(PTRACE_CONT, t[i], NULL, NULL);
+		}
+	}
+	if (write(ready, &n, sizeof(n)) != sizeof(n) || !n)
+		_exit(1);
+	if (chance(15))
+		_exit(2);			/* detached while they run */
+	alarm(30);
+	for (;;) {
+		unsigned long msg;
+		long sig;
+		siginfo_t si;
+		pid_t p = waitpid(-1, &st, __WALL);
+
+		if (p < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (!WIFSTOPPED(st))
+			continue;
+		ptrace(PTRACE_GETEVENTMSG, p, NULL, &msg);
+		ptrace(PTRACE_GETSIGINFO, p, NULL, &si);
+		if (chance(8))
+			_exit(3);		/* gone with a tracee stopped */
+		if (chance(15)) {
+			ptrace(PTRACE_DETACH, p, NULL, NULL);
+			continue;
+		}
+		sig = (st >> 16) == 0 && WSTOPSIG(st) != SIGSTOP &&
+		      WSTOPSIG(st) != SIGTRAP ? WSTOPSIG(st) : 0;
+		ptrace(PTRACE_CONT, p, NULL, (void *)sig);
+	}
+	_exit(0);
+}
+
+static int aw_ptrace(void)
+{
+	struct vopts o;
+	struct victim v;
+	int ready[2], n = 0, st;
+	pid_t t;
+
+	vic_opts(&o, 30);
+	o.fn = vc_kids;
+	if (pipe2(ready, O_CLOEXEC))
+		return AWK_FAIL(AW_PTRACE);
+	if (vic_start(&v, &o)) {
+		close(ready[0]);
+		close(ready[1]);
+		return AWK_FAIL(AW_PTRACE);
+	}
+	t = fork();
+	if (t == 0) {
+		close(ready[0]);
+		vic_release(&v);	/* only X lets C go */
+		tracer(&v, ready[1]);
+	}
+	close(ready[1]);
+	if (t < 0 || read(ready[0], &n, sizeof(n)) != sizeof(n) || !n) {
+		close(ready[0]);
+		vic_end(&v);
+		if (t > 0)
+			waitpid(t, &st, 0);
+		return AWK_FAIL(AW_PTRACE);
+	}
+	close(ready[0]);
+	awk_variant(AW_PTRACE, v.nkids ? "with_children" : "init_only");
+	vic_reap(&v);
+	if (waitpid(t, &st, 0) == t && WIFEXITED(st))
+		awk_variant(AW_PTRACE, WEXITSTATUS(st) == 0 ? "followed" :
+			    WEXITSTATUS(st) == 2 ? "tracer_gone" : "tracer_stopped_gone");
+	vic_end(&v);
+	awk_expect_gone(AW_PTRACE, &v.m, v.newmask);
+	return 0;
+}
+
+/* C: sockets of its new network namespace, with data in flight. */
+static void vc_sock(struct vctx *x)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t al = sizeof(a);
+	int fds[VIC_MAX_FDS], n = 0, u = -1, l = -1, c1 = -1, c2, s, pk;
+	char data[1024] = { 0 };
+	struct ifreq ifr = { 0 };
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	u = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (u >= 0) {
+		/* lo up: connections to 127.0.0.1 in this namespace. */
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+		if (ioctl(u, SIOCGIFFLAGS, &ifr) == 0) {
+			ifr.ifr_flags |= IFF_UP;
+			ioctl(u, SIOCSIFFLAGS, &ifr);
+		}
+		if (bind(u, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+		    getsockname(u, (struct sockaddr *)&a, &al) == 0)
+			sendto(u, data, 100, MSG_DONTWAIT, (struct sockaddr *)&a, sizeof(a));
+		fds[n++] = u;
+	}
+	a.sin_port = 0;
+	l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	al = sizeof(a);
+	if (l >= 0 && bind(l, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	    listen(l, 4) == 0 && getsockname(l, (struct sockaddr *)&a, &al) == 0) {
+		c1 = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (c1 >= 0 && connect(c1, (struct sockaddr *)&a, sizeof(a)) == 0) {
+			s = accept4(l, NULL, NULL, SOCK_CLOEXEC);
+			if (s >= 0) {
+				if (write(s, data, sizeof(data)) < 0 ||
+				    write(c1, data, sizeof(data)) < 0)
+					x->m.err = errno;
+				fds[n++] = s;
+				x->m.val |= 1;
+			}
+			fds[n++] = c1;
+		} else if (c1 >= 0) {
+			close(c1);
+		}
+		c2 = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (c2 >= 0 && connect(c2, (struct sockaddr *)&a, sizeof(a)) == 0) {
+			if (write(c2, data, 100) < 0)
+				x->m.err = errno;
+			fds[n++] = c2;		/* in the backlog, not accepted */
+		} else if (c2 >= 0) {
+			close(c2);
+		}
+	}
+	if (l >= 0)
+		fds[n++] = l;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds + n) == 0) {
+		if (write(fds[n], data, 10) < 0)
+			x->m.err = errno;
+		n += 2;
+	}
+	pk = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(3));
+	if (pk >= 0)
+		fds[n++] = pk;
+	vic_report(x, fds, n);
+	close_fds(fds, n);
+	vic_wait(x);
+}
+
+static int aw_sock(void)
+{
+	struct linger lg = { 1, 0 };
+	int fds[VIC_MAX_FDS], n, ns = -1, gc[VIC_MAX_FDS], ngc = 0;
+	struct vopts o;
+	struct victim v;
+
+	vic_opts(&o, 30);
+	o.mask |= CLONE_NEWNET;
+	o.fn = vc_sock;
+	if (vic_start(&v, &o))
+		return AWK_FAIL(AW_SOCK);
+	if (!v.nfds) {
+		vic_end(&v);
+		return AWK_FAIL(AW_SOCK);
+	}
+	if (v.m.val & 1)
+		awk_variant(AW_SOCK, "tcp");
+	n = v.nfds;
+	memcpy(fds, v.fds, n * sizeof(int));
+	v.nfds = 0;
+	if (chance(30))
+		fcntl(fds[below(n)], F_SETOWN, v.c);
+	if (chance(50)) {
+		ns = ioctl(fds[below(n)], SIOCGSKNS);	/* revives it */
+		if (ns >= 0)
+			awk_variant(AW_SOCK, "SIOCGSKNS");
+	}
+	if (vic_reap(&v)) {
+		close_fds(fds, n);
+		if (ns >= 0)
+			close(ns);
+		vic_end(&v);
+		return AWK_FAIL(AW_SOCK);
+	}
+	awk_settle(AW_SOCK);
+	/* No task in the network namespace: sockets (and ns) hold it. */
+	shuffle(fds, n);
+	for (int i = 0; i < n; i++) {
+		if (ns >= 0 && chance(100 / (n - i + 1))) {
+			close(ns);
+			ns = -1;
+		}
+		switch (below(5)) {
+		case 0:
+			setsockopt(fds[i], SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+			close(fds[i]);			/* RST */
+			break;
+		case 1:
+			shutdown(fds[i], SHUT_WR);	/* FIN, orphaned */
+			close(fds[i]);
+			break;
+		case 2:
+			gc[ngc++] = fds[i];
+			break;
+		default:
+			close(fds[i]);
+			break;
+		}
+	}
+	if (ns >= 0 && chance(50))
+		gc[ngc++] = ns;
+	else if (ns >= 0)
+		close(ns);
+	awk_drop_fds(AW_SOCK, gc, ngc);
+	vic_end(&v);
+	awk_expect_gone(AW_SOCK, &v.m, v.newmask);
+	return 0;
+}
+
+static int (*const aw_fn[NR_AW])(void) = {
+	aw_setown, aw_setown_ex, aw_tty, aw_timer, aw_mq, aw_pidfd, aw_scm,
+	aw_proc, aw_ptrace, aw_sock,
+};
+
+/* ---------------------------------------------------- the churn itself */
+
+static void awk_on_term(int sig)
+{
+	(void)sig;
+	awk_stop = 1;
+}
+
+/*
+ * A devpts instance of our own for the tty mode (the guest mounts none),
+ * in a mount namespace of the churn's own, on a tmpfs over /mnt (or
+ * /tmp): nothing of it shows outside.
+ */
+static void awk_setup(void)
+{
+	static const char *const dirs[] = { "/mnt", "/tmp" };
+	int e = 0;
+
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
+		e = errno;
+	} else {
+		for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+			char pts[32];
+
+			snprintf(pts, sizeof(pts), "%s/pts", dirs[i]);
+			if (mount("nsfuzz", dirs[i], "tmpfs", 0, "mode=0755") ||
+			    mkdir(pts, 0755) ||
+			    mount("devpts", pts, "devpts", 0,
+				  "newinstance,ptmxmode=0666,mode=0620")) {
+				e = errno;
+				continue;
+			}
+			snprintf(awk_ptmx, sizeof(awk_ptmx), "%s/ptmx", pts);
+			return;
+		}
+	}
+	awk_skip(AW_TTY, "cannot mount devpts", e);
+}
+
+/* One iteration of @mode, in a process of its own. */
+static void awk_iteration(int mode, uint64_t seed)
+{
+	pid_t x;
+	int st = 0;
+
+	fflush(stdout);
+	x = fork();
+	if (x == 0) {
+		int r;
+
+		rng = seed;
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGALRM, SIG_DFL);
+		prctl(PR_SET_CHILD_SUBREAPER, 1);
+		alarm(AWK_WATCHDOG);
+		r = aw_fn[mode]();
+		awk_reap_all();
+		_exit(r);
+	}
+	if (x < 0) {
+		awk->failed[mode]++;
+		return;
+	}
+	while (waitpid(x, &st, 0) < 0 && errno == EINTR)
+		;
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)
+		awk->watchdog++;
+	else if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		awk->runs[mode]++;
+	else if (!(WIFEXITED(st) && WEXITSTATUS(st) == AWK_SKIP))
+		awk->failed[mode]++;
+	/* Orphans of it that outlived it came to us. */
+	while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
+		;
+}
+
+/*
+ * The awkward churn, until SIGTERM, @secs seconds or @max iterations:
+ * the modes in turn, each iteration with a seed of its own.
+ */
+static pid_t start_awkward(uint64_t seed, uint64_t max, int secs)
+{
+	struct sigaction sa = { .sa_handler = awk_on_term, .sa_flags = SA_RESTART };
+	uint64_t t0;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid)
+		return pid;
+	setpgid(0, 0);
+	setpriority(PRIO_PROCESS, 0, 5);	/* the fuzzers (and trinity) first */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	awk_setup();
+	rng = seed * 0x9e3779b97f4a7c15ULL ^ 0x61776b7761726421ULL;
+	t0 = now_ns();
+	for (uint64_t i = rnd() % NR_AW; !awk_stop; i++) {
+		int mode = i % NR_AW, live = 0;
+
+		if ((max && awk->iterations >= max) ||
+		    (secs > 0 && now_ns() - t0 >= (uint64_t)secs * 1000000000ULL))
+			break;
+		for (int m = 0; m < NR_AW; m++)
+			live += !awk->skip_errno[m];
+		if (!live)
+			break;
+		if (awk->skip_errno[mode])
+			continue;
+		awk_iteration(mode, rnd() | 1);
+		awk->iterations++;
+	}
+	_exit(0);
+}
+
+static void awk_forward(int sig)
+{
+	(void)sig;
+	if (awk_pid > 0)
+		kill(awk_pid, SIGTERM);
+}
+
+/* Stop the churn (at the end of its iteration) and wait for it. */
+static void stop_awkward(void)
+{
+	int st;
+
+	if (awk_pid <= 0)
+		return;
+	kill(awk_pid, SIGTERM);
+	for (int waited = 0; waitpid(awk_pid, &st, WNOHANG) == 0; waited++) {
+		if (waited > 10 * (AWK_WATCHDOG + 10)) {
+			kill(-awk_pid, SIGKILL);
+			kill(awk_pid, SIGKILL);
+			waitpid(awk_pid, &st, 0);
+			break;
+		}
+		usleep(100000);
+	}
+	kill(-awk_pid, SIGKILL);	/* whatever of it is left */
+	awk_pid = 0;
+}
+
+/* One line per mode, then the summary line. */
+static void print_awkward(void)
+{
+	char line[1024], skipped[512];
+	size_t n = 0, k = 0;
+
+	skipped[0] = 0;
+	for (int m = 0; m < NR_AW; m++) {
+		char vars[512];
+		size_t vn = 0;
+
+		vars[0] = 0;
+		for (int i = 0; i < AWK_VARIANTS && awk->vname[m][i][0]; i++)
+			vn += snprintf(vars + vn, sizeof(vars) - vn, " %s=%" PRIu64,
+				       awk->vname[m][i], awk->vcount[m][i]);
+		if (awk->skip_errno[m]) {
+			k += snprintf(skipped + k, sizeof(skipped) - k, "%s%s(%s)",
+				      k ? "," : "", aw_name[m], ename(awk->skip_errno[m]));
+			printf("nsfuzz: awkward %-9s SKIPPED: %s (%s)\n", aw_name[m],
+			       awk->skip_what[m], ename(awk->skip_errno[m]));
+		} else {
+			char first[64] = "";
+
+			if (awk->fail_line[m] > 0)
+				snprintf(first, sizeof(first), " (first at nsfuzz.c:%d, %s)",
+					 awk->fail_line[m], ename(awk->fail_errno[m]));
+			else if (awk->fail_line[m] < 0)
+				snprintf(first, sizeof(first), " (first: session exit %d)",
+					 -awk->fail_line[m]);
+			printf("nsfuzz: awkward %-9s runs=%-6" PRIu64 " failed=%-4" PRIu64
+			       "%s%s\n", aw_name[m], awk->runs[m], awk->failed[m], first,
+			       vars);
+		}
+	}
+	for (int m = 0; m < NR_AW; m++)
+		n += snprintf(line + n, sizeof(line) - n, " %s=%" PRIu64, aw_name[m],
+			      awk->runs[m]);
+	printf("nsfuzz: churn-awkward%s skipped=%s iterations=%" PRIu64
+	       " watchdog=%" PRIu64 " gone-checks=%" PRIu64 " lingering=%" PRIu64 "\n",
+	       line, k ? skipped : "none", awk->iterations, awk->watchdog,
+	       awk->gone_checks, awk->lingering);
+}
+
 /* ------------------------------------------------------------ setup */
 
 static int count_fds(void)
@@ -2411,13 +4368,13 @@ static void worker(int w, uint64_t seed, uint64_t ncalls, struct results *out)
 
 int main(int argc, char **argv)
 {
-	uint64_t seed = 1, ncalls = 500000, t0, tick0;
-	int opt, sv[2], status, nworkers = 2, churn_us = 0;
+	uint64_t seed = 1, ncalls = 500000, t0, tick0, awk_max = 0;
+	int opt, sv[2], status, nworkers = 2, churn_us = 0, awk_secs = 0;
 	struct results *res, sum = { 0 };
 	pid_t churn, pids[16];
 	double secs;
 
-	while ((opt = getopt(argc, argv, "s:n:j:c:qv:M")) != -1) {
+	while ((opt = getopt(argc, argv, "s:n:j:c:qv:MAa:t:")) != -1) {
 		switch (opt) {
 		case 's': seed = strtoull(optarg, NULL, 0); break;
 		case 'n': ncalls = strtoull(optarg, NULL, 0); break;
@@ -2426,14 +4383,19 @@ int main(int argc, char **argv)
 		case 'q': quiet = true; break;
 		case 'v': max_shown = strtoull(optarg, NULL, 0); break;
 		case 'M': mainline_mode = true; break;
+		case 'A': awkward = true; break;
+		case 'a': awk_max = strtoull(optarg, NULL, 0); break;
+		case 't': awk_secs = atoi(optarg); break;
 		default:
 			nworkers = 0;
 			break;
 		}
 	}
-	if (nworkers < 1 || nworkers > 16 || optind != argc) {
+	if (nworkers < 1 || nworkers > 16 || optind != argc ||
+	    (!ncalls && !awkward)) {
 		fprintf(stderr, "usage: nsfuzz [-s SEED] [-n CALLS] [-j WORKERS] "
-			"[-c CHURN_USEC] [-q] [-v SHOWN] [-M]\n");
+			"[-c CHURN_USEC] [-q] [-v SHOWN] [-M] [-A [-a ITERATIONS] "
+			"[-t SECS]]\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -2443,6 +4405,36 @@ int main(int argc, char **argv)
 		rng = 1;
 
 	setup_own();
+	if (awkward) {
+		awk = mmap(NULL, sizeof(*awk), PROT_READ | PROT_WRITE,
+			   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (awk == MAP_FAILED)
+			die("mmap");
+		memset(awk, 0, sizeof(*awk));
+	}
+	if (!ncalls) {
+		/* -A -n 0: the awkward churn alone, until SIGTERM or its limits. */
+		struct sigaction sa = { .sa_handler = awk_forward, .sa_flags = SA_RESTART };
+
+		printf("nsfuzz: churn-awkward only: seed=%" PRIu64 " uid=%u mode=%s "
+		       "iterations=%" PRIu64 " secs=%d (0: until SIGTERM)\n", seed,
+		       getuid(), see_all ? "may-see-all" : "member-only", awk_max,
+		       awk_secs);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGINT, &sa, NULL);
+		t0 = now_ns();
+		awk_pid = start_awkward(seed, awk_max, awk_secs);
+		if (awk_pid < 0)
+			die("fork");
+		while (waitpid(awk_pid, &status, 0) < 0 && errno == EINTR)
+			;
+		kill(-awk_pid, SIGKILL);
+		awk_pid = 0;
+		print_awkward();
+		printf("nsfuzz: churn-awkward time=%.1fs\n", (now_ns() - t0) / 1e9);
+		printf("nsfuzz: %s\n", awk->lingering ? "FAIL" : "PASS");
+		return awk->lingering ? 1 : 0;
+	}
 	arena_init(&harena);
 	arena_init(&rarena);
 	arena_init(&marena);
@@ -2483,6 +4475,11 @@ int main(int argc, char **argv)
 	churn = start_churn(sv[1], sv[0], seed, churn_us);
 	if (churn < 0)
 		die("fork");
+	if (awkward) {
+		awk_pid = start_awkward(seed, awk_max, 0);
+		if (awk_pid < 0)
+			die("fork");
+	}
 	close(sv[1]);
 	churn_sock = sv[0];
 
@@ -2520,6 +4517,7 @@ int main(int argc, char **argv)
 	kill(-churn, SIGKILL);
 	kill(churn, SIGKILL);
 	waitpid(churn, &status, 0);
+	stop_awkward();
 	for (;;) {		/* whatever is still queued */
 		int fds[CHURN_MAX_FDS];
 		int n = churn_recv(fds);
@@ -2571,6 +4569,10 @@ int main(int argc, char **argv)
 		       "past the last whole dword of handle_bytes were not zero "
 		       "(the VFS passes whole dwords on, as in mainline)\n",
 		       sum.notes_trailing);
+	if (awkward) {
+		print_awkward();
+		sum.violations += awk->lingering;
+	}
 	print_stats(&sum, secs, secs > 0 ? tick0 / secs : 1e9);
 	printf("nsfuzz: %s\n", sum.violations ? "FAIL" : "PASS");
 	return sum.violations ? 1 : 0;
