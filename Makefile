@@ -6,7 +6,8 @@
 #   make check     every test, in the guest; DEBUG=1 for the debug kernel;
 #                  REF=mainline also on Debian's mainline binary kernel
 #   make regress   6.12's own selftests on the base and the patched kernel
-#   make bench     patched vs unpatched base kernel: benchmark ratios
+#   make bench     patched vs unpatched base kernel: benchmark ratios; INSN=1
+#                  counts guest instructions (QEMU -icount) instead of time
 #                  (BENCH_BOOTS=3 BENCH_REPS=3 SKIP_BUILD=1)
 #   make fuzz      trinity and nsfuzz in the debug kernel, bounded
 #                  (FUZZ_SEED=1 FUZZ_CALLS=500000 FUZZ_TRINITY_OPS=2000
@@ -19,7 +20,8 @@
 # See README.md.
 
 SHELL := /bin/bash
-export DEBUG ADD CMD FORCE TIMEOUT BENCH_BOOTS BENCH_REPS BENCH_CMD SKIP_BUILD DEB_CONFIG \
+export DEBUG ADD CMD FORCE TIMEOUT BENCH_BOOTS BENCH_REPS BENCH_CMD BENCH_APPEND BENCH_PATCHED_OUT \
+	INSN SKIP_BUILD DEB_CONFIG \
 	BISECT_FROM FUZZ_SEED FUZZ_CALLS FUZZ_TRINITY_OPS FUZZ_KERNEL ACCEL REF RUN_NAME
 
 .PHONY: all deps tree export build check regress run shell bench fuzz lint bisect test-harness clean \

@@ -9,12 +9,19 @@
  *   nsbench [-c COUNT] create TYPE   create+destroy throughput of one type
  *                                    (uts ipc mnt net pid cgroup time user)
  *                                    or mix (all eight types in turn)
+ *                                    or container (all eight at once,
+ *                                    fork, exec a static true, reap)
  *   nsbench [-c COUNT] lookup [N1 N2] mount namespace lookup with N1 and N2
  *                                    live mount namespaces (10 and 10000)
  *   nsbench [-c COUNT] listns [N]    enumerating every namespace: listns()
  *                                    vs the /proc walk, with N processes
  *                                    holding a uts namespace each (1000)
- *   nsbench all                      every create benchmark, lookup, listns
+ *   nsbench [-c COUNT] listns-scale [N1 N2]
+ *                                    listns() owner query and unprivileged
+ *                                    listing with N1 and N2 unrelated
+ *                                    namespaces (10 and 10000)
+ *   nsbench all                      every create benchmark, lookup, listns,
+ *                                    listns-scale
  *
  * Every result is one line on stdout:
  *   BENCH name=create-uts unit=ops/s value=12345.6 count=2000 secs=0.162
@@ -30,6 +37,12 @@
  * each round is unshare(CLONE_NEWPID) + setns() back to the active pid
  * namespace. user: user namespaces nest (32 levels), so each round is
  * fork + unshare + exit.
+ * container: what a container runtime or sandbox does per start: a child
+ * unshare()s all eight types in one call (CLONE_NEWUSER with the others:
+ * as root the new user namespace gets the capabilities for the rest),
+ * forks, and the grandchild, pid 1 of the new pid namespace, execs a
+ * static true (the guest's busybox); the child reaps it and exits, and
+ * is reaped.
  * Network namespaces are torn down asynchronously (cleanup_net): the time
  * covers creation and the final put, the rest runs after the loop, so the
  * program waits a little before the next benchmark (same on every kernel).
@@ -53,11 +66,26 @@
  * each method must find at least the N namespaces of the children
  * (else an error), and counts=differ flags that they found different
  * numbers. All N processes are killed and reaped at the end.
+ *
+ * Listns-scale (listns() only: nothing on a kernel without it): a user
+ * namespace X that owns exactly three namespaces (uts, ipc, cgroup, made
+ * by a child that unshares the user namespace and then them), amid N
+ * unrelated namespaces (uts namespaces of a pool process, each kept active
+ * by an open nsfs fd). listns-owner-nN: time per complete owner query,
+ * listns(user_ns_id=X) paged to the end, by root in the initial
+ * namespaces; listns-unpriv-nN: time per complete listing of everything an
+ * unprivileged caller may see (every type, pages of 1024 ids until 0 or
+ * ENOENT), by a child with uid 1000 in a user namespace (and uts
+ * namespace) of its own, without CAP_SYS_ADMIN in the initial one. Best of
+ * 3 trials at N1, then the pool grows to N2 and the same again;
+ * listns-owner-scale and listns-unpriv-scale are the N2/N1 ratios within
+ * one run. Both queries must find the same number of ids at N1 and N2.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -96,6 +124,11 @@ static const struct bench_type {
 	{ "time", CLONE_NEWTIME, 100000 },  { "user", CLONE_NEWUSER, 800 },
 };
 static const long mix_count = 1500;	/* rounds, one namespace each */
+/* create container: not in types[] (mix cycles through those). */
+static const struct bench_type container = { "container", 0, 200 };
+#define CONTAINER_FLAGS (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | \
+			 CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP | CLONE_NEWTIME)
+#define TRUE_PATH "/bin/busybox"	/* static; argv[0] "true" picks the applet */
 static const long lookup_ops = 50000;	/* ops per timed trial */
 #define BATCHES 5			/* create: best of 5 batches of count/5 */
 
@@ -147,6 +180,51 @@ static int in_child(int (*fn)(const void *), const void *arg)
 
 static int self_pidns_fd = -1;
 
+static void reap_ok(pid_t pid, const char *what)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) < 0)
+		die("waitpid (%s)", what);
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		errno = ECHILD;
+		die("%s: status 0x%x", what, status);
+	}
+}
+
+/*
+ * One container start: the child unshares all eight types, forks; the
+ * grandchild (pid 1 of the new pid namespace) execs true; the child reaps
+ * it and exits; we reap the child.
+ */
+static void container_one(void)
+{
+	static char *const argv[] = { "true", NULL };
+	static char *const envp[] = { NULL };
+	pid_t pid = fork();
+
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		pid_t init;
+		int status;
+
+		if (unshare(CONTAINER_FLAGS))
+			_exit(2);
+		init = fork();
+		if (init < 0)
+			_exit(3);
+		if (init == 0) {
+			execve(TRUE_PATH, argv, envp);
+			_exit(4);
+		}
+		if (waitpid(init, &status, 0) != init || !WIFEXITED(status))
+			_exit(5);
+		_exit(WEXITSTATUS(status));
+	}
+	reap_ok(pid, "container child (2: unshare, 3: fork, 4: exec " TRUE_PATH ")");
+}
+
 /* One create+destroy round of one type, in the benchmark child. */
 static void create_one(const struct bench_type *t)
 {
@@ -154,6 +232,9 @@ static void create_one(const struct bench_type *t)
 	pid_t pid;
 
 	switch (t->flag) {
+	case 0:
+		container_one();
+		return;
 	case CLONE_NEWUSER:
 		pid = fork();
 		if (pid < 0)
@@ -231,10 +312,13 @@ static int bench_create(const char *type)
 {
 	if (!strcmp(type, "mix"))
 		return in_child(create_child, NULL);
+	if (!strcmp(type, container.name))
+		return in_child(create_child, &container);
 	for (size_t i = 0; i < ARRAY_SIZE(types); i++)
 		if (!strcmp(type, types[i].name))
 			return in_child(create_child, &types[i]);
-	fprintf(stderr, "nsbench: unknown namespace type %s (uts ipc mnt net pid cgroup time user mix)\n",
+	fprintf(stderr,
+		"nsbench: unknown namespace type %s (uts ipc mnt net pid cgroup time user mix container)\n",
 		type);
 	return 2;
 }
@@ -540,12 +624,13 @@ static void fail(const char *fmt, ...)
  * How many namespaces listns() reports, page by page until it returns 0
  * or fails with ENOENT (both end the list, SPEC 6: ENOENT when no active
  * namespace lies above the cursor, 0 when some do but none the caller may
- * see), or -1 when the kernel has no listns() (ENOSYS). check: also make
- * sure every page holds ascending ids above the cursor (the untimed pass).
+ * see), or -1 when the kernel has no listns() (ENOSYS); user_ns_id != 0:
+ * only what that user namespace owns. check: also make sure every page
+ * holds ascending ids above the cursor (the untimed pass).
  */
-static long enum_listns(int check)
+static long enum_listns_owned(uint64_t user_ns_id, int check)
 {
-	struct nsid_listns_req req = { .size = sizeof(req) };
+	struct nsid_listns_req req = { .size = sizeof(req), .user_ns_id = user_ns_id };
 	long total = 0, n;
 
 	for (;;) {
@@ -569,6 +654,12 @@ static long enum_listns(int check)
 		total += n;
 		req.ns_id = listns_ids[n - 1];
 	}
+}
+
+/* Every namespace the caller may see, of every type and owner. */
+static long enum_listns(int check)
+{
+	return enum_listns_owned(0, check);
 }
 
 /* A set of namespaces by (st_dev, st_ino), open addressing; ino 0: free. */
@@ -798,12 +889,258 @@ static int listns_child(const void *arg)
 	return rc;
 }
 
+/* ---- listns() at scale: the owner query and an unprivileged caller ---- */
+
+static long scale_n[2] = { 10, 10000 };
+static const long scale_ops = 250;	/* complete listings per timed trial */
+
+/* Write all of buf to fd, read all of it from fd: pipes between us. */
+static int write_all(int fd, const void *buf, size_t len)
+{
+	return write(fd, buf, len) == (ssize_t)len ? 0 : -1;
+}
+
+static int read_all(int fd, void *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t r = read(fd, (char *)buf + got, len - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		got += r;
+	}
+	return 0;
+}
+
+/*
+ * The pool of unrelated namespaces: a child that, for every target count
+ * written to its command pipe, unshares uts namespaces until it holds that
+ * many, each kept active by an open nsfs fd, and answers 'k' (or 'e').
+ * It exits, and the namespaces go, when the command pipe closes.
+ */
+struct ns_pool {
+	pid_t pid;
+	int cmd, ack;
+};
+
+static void ns_pool_start(struct ns_pool *p, long max)
+{
+	int cmd[2], ack[2];
+	pid_t parent = getpid();
+
+	if (pipe2(cmd, O_CLOEXEC) || pipe2(ack, O_CLOEXEC))
+		die("pipe");
+	fflush(stdout);
+	p->pid = fork();
+	if (p->pid < 0)
+		die("fork");
+	if (p->pid == 0) {
+		struct rlimit rl = { .rlim_cur = max + 64, .rlim_max = max + 64 };
+		long have = 0, want;
+		char c;
+
+		close(cmd[1]);
+		close(ack[0]);
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+			_exit(1);
+		if (setrlimit(RLIMIT_NOFILE, &rl))
+			_exit(1);
+		while (read_all(cmd[0], &want, sizeof(want)) == 0) {
+			c = 'k';
+			for (; have < want; have++)
+				if (unshare(CLONE_NEWUTS) ||
+				    open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC) < 0) {
+					c = 'e';
+					break;
+				}
+			if (write_all(ack[1], &c, 1))
+				_exit(1);
+		}
+		_exit(0);
+	}
+	close(cmd[0]);
+	close(ack[1]);
+	p->cmd = cmd[1];
+	p->ack = ack[0];
+}
+
+static void ns_pool_grow(struct ns_pool *p, long n)
+{
+	char c = 0;
+
+	if (write_all(p->cmd, &n, sizeof(n)) || read_all(p->ack, &c, 1) || c != 'k')
+		fail("listns-scale: the pool did not grow to %ld namespaces (%c)", n, c ? c : '-');
+}
+
+static void ns_pool_stop(struct ns_pool *p)
+{
+	close(p->cmd);
+	close(p->ack);
+	reap_ok(p->pid, "listns-scale pool");
+}
+
+/* X: a child in a user namespace of its own that owns its uts, ipc, cgroup. */
+#define OWNED_FLAGS (CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP)
+#define OWNED_COUNT 3
+
+static pid_t owner_start(uint64_t *user_ns_id)
+{
+	pid_t parent = getpid(), pid;
+	char c = 0, path[64];
+	int ready[2], fd;
+
+	if (pipe2(ready, O_CLOEXEC))
+		die("pipe");
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		close(ready[0]);
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+			_exit(1);
+		c = unshare(CLONE_NEWUSER) ? 'u' : unshare(OWNED_FLAGS) ? 'o' : 'k';
+		if (write_all(ready[1], &c, 1))
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(ready[1]);
+	if (read_all(ready[0], &c, 1) || c != 'k')
+		fail("listns-scale: the owner child could not unshare (%c)", c ? c : '-');
+	close(ready[0]);
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die("open %s", path);
+	if (ioctl(fd, NSID_NS_GET_ID, user_ns_id))
+		die("NS_GET_ID of %s", path);
+	close(fd);
+	return pid;
+}
+
+struct scale_result {
+	double ns;		/* per complete listing, best trial */
+	long found;		/* ids listed */
+};
+
+/* Best of 3 trials (after a warm-up) of ops complete listings. */
+static struct scale_result time_listing(uint64_t user_ns_id)
+{
+	long ops = opt_count ? opt_count : scale_ops;
+	struct scale_result r = { 0, 0 };
+	double t0, t;
+
+	r.found = enum_listns_owned(user_ns_id, 1);
+	for (long i = 0; i < ops / 4; i++)
+		enum_listns_owned(user_ns_id, 0);
+	for (int trial = 0; trial < 3; trial++) {
+		t0 = now();
+		for (long i = 0; i < ops; i++)
+			enum_listns_owned(user_ns_id, 0);
+		t = (now() - t0) / ops * 1e9;
+		if (trial == 0 || t < r.ns)
+			r.ns = t;
+	}
+	return r;
+}
+
+/*
+ * The unprivileged listing, in a child: uid and gid 1000 (no capability
+ * left in the initial user namespace), then a user and a uts namespace of
+ * its own, then every namespace it may see, paged to the end.
+ */
+static struct scale_result time_unpriv_listing(void)
+{
+	struct scale_result r = { 0, -1 };
+	int res[2];
+	pid_t pid;
+
+	if (pipe2(res, O_CLOEXEC))
+		die("pipe");
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		close(res[0]);
+		if (setgroups(0, NULL) || setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000))
+			die("become uid 1000");
+		if (unshare(CLONE_NEWUSER))
+			die("unshare(user) as uid 1000");
+		if (unshare(CLONE_NEWUTS))
+			die("unshare(uts) as uid 1000 in its user namespace");
+		r = time_listing(0);
+		_exit(write_all(res[1], &r, sizeof(r)) ? 1 : 0);
+	}
+	close(res[1]);
+	if (read_all(res[0], &r, sizeof(r)))
+		r.found = -1;
+	close(res[0]);
+	reap_ok(pid, "listns-scale unprivileged child");
+	if (r.found < 0)
+		fail("listns-scale: no result from the unprivileged child");
+	return r;
+}
+
+static int listns_scale_child(const void *arg)
+{
+	struct scale_result owner[2], unpriv[2];
+	struct ns_pool pool;
+	uint64_t x = 0;
+	char name[48];
+	pid_t xpid;
+
+	(void)arg;
+	if (enum_listns(0) < 0)
+		return 0;	/* no listns() (ENOSYS): nothing to measure */
+	if (scale_n[1] < scale_n[0]) {
+		fprintf(stderr, "nsbench: listns-scale: N must grow (%ld after %ld)\n",
+			scale_n[1], scale_n[0]);
+		return 2;
+	}
+	xpid = owner_start(&x);
+	ns_pool_start(&pool, scale_n[1]);
+	for (int k = 0; k < 2; k++) {
+		long n = scale_n[k];
+
+		ns_pool_grow(&pool, n);
+		owner[k] = time_listing(x);
+		unpriv[k] = time_unpriv_listing();
+		if (owner[k].found != OWNED_COUNT)
+			fail("listns-scale: listns(user_ns_id=%llu) listed %ld ids, not the %d it owns",
+			     (unsigned long long)x, owner[k].found, OWNED_COUNT);
+		snprintf(name, sizeof(name), "listns-owner-n%ld", n);
+		report(name, "ns/op", owner[k].ns, " unrelated=%ld user_ns_id=%llu found=%ld", n,
+		       (unsigned long long)x, owner[k].found);
+		snprintf(name, sizeof(name), "listns-unpriv-n%ld", n);
+		report(name, "ns/op", unpriv[k].ns, " unrelated=%ld uid=1000 found=%ld", n,
+		       unpriv[k].found);
+	}
+	if (unpriv[0].found != unpriv[1].found)
+		fail("listns-scale: the unprivileged caller saw %ld ids at %ld, %ld at %ld",
+		     unpriv[0].found, scale_n[0], unpriv[1].found, scale_n[1]);
+	ns_pool_stop(&pool);
+	if (kill(xpid, SIGKILL) || waitpid(xpid, NULL, 0) < 0)
+		die("kill and reap the owner child");
+	report("listns-owner-scale", "ratio", owner[1].ns / owner[0].ns, " n=%ld/%ld", scale_n[1],
+	       scale_n[0]);
+	report("listns-unpriv-scale", "ratio", unpriv[1].ns / unpriv[0].ns, " n=%ld/%ld",
+	       scale_n[1], scale_n[0]);
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
 		"usage: nsbench [-c COUNT] create uts|ipc|mnt|net|pid|cgroup|time|user|mix\n"
 		"       nsbench [-c COUNT] lookup [N1 N2]\n"
 		"       nsbench [-c COUNT] listns [N]\n"
+		"       nsbench [-c COUNT] listns-scale [N1 N2]\n"
 		"       nsbench [-c COUNT] all\n");
 	exit(2);
 }
@@ -856,23 +1193,38 @@ int main(int argc, char **argv)
 		}
 		return in_child(listns_child, NULL);
 	}
+	if (!strcmp(argv[0], "listns-scale")) {
+		if (argc == 3) {
+			scale_n[0] = atol(argv[1]);
+			scale_n[1] = atol(argv[2]);
+			if (scale_n[0] < 1 || scale_n[1] < 1)
+				usage();
+		} else if (argc != 1) {
+			usage();
+		}
+		return in_child(listns_scale_child, NULL);
+	}
 	if (!strcmp(argv[0], "all") && argc == 1) {
 		/* Network namespaces last: their teardown is asynchronous. */
 		static const char *const order[] = {
 			"uts", "ipc", "mnt", "pid", "cgroup", "time", "user", "net", "mix",
+			"container",
 		};
 
 		for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
 			rc |= bench_create(order[i]);
 			/* Let the asynchronous net namespace teardown settle. */
-			if (!strcmp(order[i], "net") || !strcmp(order[i], "mix"))
+			if (!strcmp(order[i], "net") || !strcmp(order[i], "mix") ||
+			    !strcmp(order[i], "container"))
 				sleep(1);
 		}
 		sleep(1);
 		rc |= in_child(lookup_child, NULL);
 		sleep(1);
 		rc |= in_child(listns_child, NULL);
-		/* Let the 1000 exits settle before a next run's create-uts. */
+		sleep(1);
+		rc |= in_child(listns_scale_child, NULL);
+		/* Let the exits settle before a next run's create-uts. */
 		sleep(1);
 		return rc ? 1 : 0;
 	}

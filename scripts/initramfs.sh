@@ -6,6 +6,7 @@
 # needs) and guest/nsid-fuzz.
 #   initramfs.sh FLAVOUR MODE [FILE...]
 # FILEs go to /usr/local/bin; CMD (environment) becomes /etc/nsid/cmd.
+# OUT (environment): the kernel build to pack for, if not build/out-FLAVOUR.
 # RUN_NAME (environment) names the image apart, for boots side by side.
 # Prints the path of the image.
 set -euo pipefail
@@ -15,7 +16,7 @@ set -euo pipefail
 [ $# -ge 2 ] || die "usage: initramfs.sh FLAVOUR MODE [FILE...]"
 fl=$1 mode=$2
 shift 2
-out=$(outdir "$fl")
+out=${OUT:-$(outdir "$fl")}
 [ -x /bin/busybox ] || die "busybox-static is not installed: run make deps"
 need_cmd cpio cpio
 [ -f "$out/usr/include/linux/nsfs.h" ] || die "no uapi headers in $out: run make build"

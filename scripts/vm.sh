@@ -4,7 +4,8 @@
 # MODE is nsid.mode for the guest's init (check, run, bench, shell). For
 # check, run and bench the console goes to LOG (no TTY or stdin needed) and
 # the boot is killed after TIMEOUT seconds; shell is interactive on this
-# terminal. VM_APPEND (environment) adds kernel parameters (nsid.reps=R).
+# terminal. VM_APPEND (environment) adds kernel parameters (nsid.reps=R),
+# VM_QEMU_EXTRA QEMU options (words, e.g. "-icount shift=0,sleep=off").
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -29,6 +30,10 @@ cpu=max
 qemu=(qemu-system-x86_64 -machine "q35,accel=$accel" -cpu "$cpu" -smp "${VM_CPUS:-2}"
 	-m "${VM_MEM:-2048}" -nodefaults -no-reboot -display none
 	-kernel "$kernel" -initrd "$initrd" -append "$append")
+if [ -n "${VM_QEMU_EXTRA:-}" ]; then
+	read -ra extra <<<"$VM_QEMU_EXTRA"
+	qemu+=("${extra[@]}")
+fi
 
 if [ "$mode" = shell ]; then
 	exec "${qemu[@]}" -serial mon:stdio
