@@ -253,8 +253,14 @@ class BenchReportTest(unittest.TestCase):
                          r'listns\(\) 1009 \(1 run\)$')
 
     def test_no_bench_lines(self):
-        status, lines = run([self.log([])], [self.log(listns_run(700))])
+        status, lines = run([self.log(listns_run(700))], [self.log([])])
         self.assertEqual((status, lines), (1, []))
+
+    def test_patched_only(self):
+        """A run of what only the series has: the base prints nothing."""
+        status, lines = run([self.log([])], [self.log(listns_run(700))])
+        self.assertEqual(status, 0)
+        self.assertIn('(patched kernel only)', row(lines, 'enum-listns-n1000'))
 
     def test_fields(self):
         fields = {}
