@@ -1145,6 +1145,19 @@ static void usage(void)
 	exit(2);
 }
 
+/* "BENCH [N1 N2]": the two sizes of a scale benchmark, if given. */
+static void parse_pair(int argc, char **argv, long n[2])
+{
+	if (argc == 1)
+		return;
+	if (argc != 3)
+		usage();
+	n[0] = atol(argv[1]);
+	n[1] = atol(argv[2]);
+	if (n[0] < 1 || n[1] < 1)
+		usage();
+}
+
 int main(int argc, char **argv)
 {
 	int opt, rc = 0;
@@ -1173,14 +1186,7 @@ int main(int argc, char **argv)
 		return bench_create(argv[1]);
 	}
 	if (!strcmp(argv[0], "lookup")) {
-		if (argc == 3) {
-			lookup_n[0] = atol(argv[1]);
-			lookup_n[1] = atol(argv[2]);
-			if (lookup_n[0] < 1 || lookup_n[1] < 1)
-				usage();
-		} else if (argc != 1) {
-			usage();
-		}
+		parse_pair(argc, argv, lookup_n);
 		return in_child(lookup_child, NULL);
 	}
 	if (!strcmp(argv[0], "listns")) {
@@ -1194,14 +1200,7 @@ int main(int argc, char **argv)
 		return in_child(listns_child, NULL);
 	}
 	if (!strcmp(argv[0], "listns-scale")) {
-		if (argc == 3) {
-			scale_n[0] = atol(argv[1]);
-			scale_n[1] = atol(argv[2]);
-			if (scale_n[0] < 1 || scale_n[1] < 1)
-				usage();
-		} else if (argc != 1) {
-			usage();
-		}
+		parse_pair(argc, argv, scale_n);
 		return in_child(listns_scale_child, NULL);
 	}
 	if (!strcmp(argv[0], "all") && argc == 1) {
