@@ -10,6 +10,7 @@ pkgs=(
 	cpio busybox-static qemu-system-x86	# the guest
 	trinity	# make fuzz (runs in the guest only)
 	libcap-dev	# selftests
+	gcc-multilib	# the i386 selftests (static 32-bit libc)
 	sparse shellcheck	# make lint, C=1
 	linux-config-6.12 dpkg-dev debhelper rsync	# make deb: Debian's config, bindeb-pkg
 )

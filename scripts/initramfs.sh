@@ -62,6 +62,19 @@ if [ "$mode" = check ]; then
 		echo "$coll/$prog root"
 		echo "$coll/$prog userns"
 	done <"$inst/kselftest-list.txt" >"$root/usr/lib/nsid/tests.list"
+	# The i386 builds of the programs guest/kselftests-m32 names, run the
+	# same two ways, as m32/COLLECTION/PROGRAM.
+	inst32=$out/kselftest-install-m32
+	[ -s "$inst32/kselftest-list.txt" ] || die "no i386 kselftests in $inst32: run scripts/selftests.sh"
+	mkdir -p "$root/usr/lib/kselftests/m32"
+	cp -a "$inst32/." "$root/usr/lib/kselftests/m32/"
+	while IFS=: read -r coll prog || [ -n "${prog:-}" ]; do
+		[ -n "$prog" ] || continue
+		[ -x "$inst32/$coll/$prog" ] || die "guest/kselftests-m32: no i386 build of $coll:$prog"
+		echo "m32/$coll/$prog root"
+		echo "m32/$coll/$prog userns"
+	done < <(grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/guest/kselftests-m32") \
+		>>"$root/usr/lib/nsid/tests.list"
 	# nsctl's tests (TAP), run like a kselftest program: as root and as
 	# uid 1000 in a user namespace of its own.
 	install -D -m 755 "$TOP/tools/nsctl/test-nsctl.sh" \
