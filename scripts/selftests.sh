@@ -17,21 +17,20 @@ out=$(outdir "$fl")
 [ -f "$out/usr/include/linux/nsfs.h" ] || die "no uapi headers in $out: run make build"
 mapfile -t targets < <(grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/guest/kselftests")
 
-inst=$out/kselftest-install
-rm -rf "$inst"
-info "selftests[$fl]: building ${targets[*]}"
-make -s -C "$TREE/tools/testing/selftests" O="$out/kselftest" \
-	TARGETS="${targets[*]}" KHDR_INCLUDES="-isystem $out/usr/include" \
-	CC="ccache gcc" LDFLAGS=-static INSTALL_PATH="$inst" install >/dev/null
-[ -s "$inst/kselftest-list.txt" ] || die "selftests[$fl]: nothing was installed"
+# build_selftests DIR CC WHAT: the TARGETS built with CC, installed in
+# $out/DIR (objects in $out/DIR.obj).
+build_selftests() {
+	local inst=$out/$1
+	rm -rf "$inst"
+	info "selftests[$fl]: building ${targets[*]}$3"
+	make -s -C "$TREE/tools/testing/selftests" O="$inst.obj" \
+		TARGETS="${targets[*]}" KHDR_INCLUDES="-isystem $out/usr/include" \
+		CC="$2" LDFLAGS=-static INSTALL_PATH="$inst" install >/dev/null
+	[ -s "$inst/kselftest-list.txt" ] || die "selftests[$fl]: nothing was installed in $inst"
+}
 
+build_selftests kselftest-install "ccache gcc" ""
 # i386: Debian's gcc-multilib brings the 32-bit static libc.
 [ -f "$(gcc -m32 -print-file-name=libc.a)" ] ||
 	die "gcc -m32 has no static libc: gcc-multilib is not installed: run make deps"
-inst32=$out/kselftest-install-m32
-rm -rf "$inst32"
-info "selftests[$fl]: building ${targets[*]} as i386 programs"
-make -s -C "$TREE/tools/testing/selftests" O="$out/kselftest-m32" \
-	TARGETS="${targets[*]}" KHDR_INCLUDES="-isystem $out/usr/include" \
-	CC="ccache gcc -m32" LDFLAGS=-static INSTALL_PATH="$inst32" install >/dev/null
-[ -s "$inst32/kselftest-list.txt" ] || die "selftests[$fl]: no i386 program was installed"
+build_selftests kselftest-install-m32 "ccache gcc -m32" " as i386 programs"
