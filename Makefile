@@ -17,11 +17,13 @@
 #   make deb       Debian packages of the patched kernel, in build/deb
 #                  (DEB_CONFIG=debian (default), guest, or a config file)
 # Every boot: ACCEL=kvm|tcg overrides the accelerator probe (scripts/accel.sh).
+# ARCH=arm64 (make run, check, shell, bisect): an arm64 guest, cross-built
+# and booted in qemu-system-aarch64 -M virt; the default is x86_64.
 # See README.md.
 
 SHELL := /bin/bash
 export DEBUG ADD CMD FORCE TIMEOUT BENCH_BOOTS BENCH_REPS BENCH_CMD BENCH_APPEND BENCH_PATCHED_OUT \
-	INSN SKIP_BUILD DEB_CONFIG \
+	INSN SKIP_BUILD DEB_CONFIG ARCH \
 	BISECT_FROM FUZZ_SEED FUZZ_CALLS FUZZ_TRINITY_OPS FUZZ_KERNEL ACCEL REF RUN_NAME
 
 .PHONY: all deps tree export build check regress run shell bench fuzz lint bisect test-harness clean \

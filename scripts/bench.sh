@@ -19,6 +19,7 @@
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
+only_x86_64 "make bench"
 
 need_build_deps
 need_cmd qemu-system-x86_64 qemu-system-x86

@@ -3,7 +3,8 @@
 #   build.sh [FLAVOUR [SRC]]
 # FLAVOUR: guest (default; debug when DEBUG=1) or debug; SRC: the kernel
 # source (default build/linux). Output: build/out-FLAVOUR/arch/x86/boot/bzImage
-# and the exported uapi headers in build/out-FLAVOUR/usr/include.
+# and the exported uapi headers in build/out-FLAVOUR/usr/include; with
+# ARCH=arm64 (cross-built): build/out-arm64-FLAVOUR/arch/arm64/boot/Image.
 # Every line of the config fragments must land in .config. For a tree that
 # predates some options (the unpatched base, or an early patch of the
 # series: KCONFIG_LENIENT=1), options its Kconfig does not know are skipped.
@@ -17,10 +18,13 @@ src=${2:-$TREE}
 out=${OUT:-$(outdir "$fl")}
 [ -f "$src/Makefile" ] || die "no kernel tree at $src: run make tree"
 
-frags=("$TOP/kconfig/guest.config")
+[ "$GUEST_ARCH" = x86_64 ] || need_cmd "${CROSS}gcc" "gcc-${CROSS%-}"
+frags=("$TOP/kconfig/guest.config" "$TOP/kconfig/guest-$GUEST_ARCH.config")
 case "$fl" in
 guest | base-guest) ;;
-debug | base-debug) frags+=("$TOP/kconfig/debug.config") ;;
+debug | base-debug)
+	[ "$GUEST_ARCH" = x86_64 ] || die "the debug kernel (DEBUG=1) is x86_64 only"
+	frags+=("$TOP/kconfig/debug.config") ;;
 *) die "unknown flavour $fl (guest or debug)" ;;
 esac
 # The config fragments of the kselftests the guest runs must hold too.
@@ -39,7 +43,8 @@ known_option() {
 mkdir -p "$out"
 export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
 export KBUILD_BUILD_USER=nsid KBUILD_BUILD_HOST=nsid
-kmake=(make -s -C "$src" O="$out" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" -j"$JOBS")
+kmake=(make -s -C "$src" O="$out" ARCH="$GUEST_ARCH" CROSS_COMPILE="$CROSS"
+	CC="ccache ${CROSS}gcc" HOSTCC="ccache gcc" -j"$JOBS")
 
 want=$(cat "${frags[@]}" | sha256sum | cut -d' ' -f1)
 if [ ! -f "$out/.config" ] || [ "$(cat "$out/.nsid-config" 2>/dev/null)" != "$want" ]; then
@@ -72,6 +77,6 @@ fi
 
 info "build[$fl]: building $src -> $out"
 start=$(date +%s)
-"${kmake[@]}" bzImage
+"${kmake[@]}" "$(basename "$KIMAGE")"
 "${kmake[@]}" headers_install >/dev/null
-info "build[$fl]: done in $(($(date +%s) - start))s: $out/arch/x86/boot/bzImage"
+info "build[$fl]: done in $(($(date +%s) - start))s: $out/$KIMAGE"

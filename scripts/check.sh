@@ -6,15 +6,18 @@
 # nsctl test and example in the guest, and print the report. nsctl's tests
 # also run natively, on this machine's own kernel. REF=mainline then boots
 # Debian's mainline binary kernel with the same tests (scripts/mainline.sh)
-# and compares the verdicts (scripts/compare.py oracle).
+# and compares the verdicts (scripts/compare.py oracle). ARCH=arm64 does the
+# same for an arm64 guest, cross-built and emulated (no REF=mainline, no
+# DEBUG=1: those are x86_64 only).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 need_build_deps
+[ -z "${REF:-}" ] || only_x86_64 "REF=mainline"
 fl=$(flavour)
 out=$(outdir "$fl")
-log=$BUILD/logs/check-$fl.log
+log=$BUILD/logs/check-$(logname "$fl").log
 
 mkdir -p "$BUILD/logs"
 info "check: the report parser on recorded console logs"
@@ -48,10 +51,12 @@ fi
 image=$("$TOP/scripts/initramfs.sh" "$fl" check)
 # The debug kernel under software emulation is several times slower.
 [ "$fl" = debug ] && : "${TIMEOUT:=2400}"
-TIMEOUT=${TIMEOUT:-900} "$TOP/scripts/vm.sh" "$out/arch/x86/boot/bzImage" "$image" check "$log"
+# So is an arm64 guest on an x86_64 host.
+[ "$GUEST_ARCH" = arm64 ] && : "${TIMEOUT:=1800}"
+TIMEOUT=${TIMEOUT:-900} "$TOP/scripts/vm.sh" "$out/$KIMAGE" "$image" check "$log"
 rc=0
 python3 "$TOP/scripts/report.py" --expect-kunit --expect-kselftest "$log" |
-	tee "$BUILD/logs/report-$fl.txt" || rc=$?
+	tee "$BUILD/logs/report-$(logname "$fl").txt" || rc=$?
 
 # REF=mainline: the same tests on Debian's mainline binary kernel, as an
 # oracle of mainline's ABI; every test that passes here and not there is
@@ -65,7 +70,7 @@ mainline)
 	TIMEOUT=${TIMEOUT:-900} "$TOP/scripts/vm.sh" "$ref_kernel" "$image" check "$ref_log"
 	python3 "$TOP/scripts/compare.py" oracle "$log" "$ref_log" "$TOP/guest/mainline-differences" |
 		tee "$BUILD/logs/report-mainline.txt" || rc=1
-	tail -n 1 "$BUILD/logs/report-$fl.txt"
+	tail -n 1 "$BUILD/logs/report-$(logname "$fl").txt"
 	;;
 *) die "REF must be mainline (or unset), not '$REF'" ;;
 esac

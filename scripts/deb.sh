@@ -11,6 +11,7 @@
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
+only_x86_64 "make deb"
 
 need_build_deps
 need_cmd dpkg-buildpackage dpkg-dev

@@ -10,17 +10,26 @@ pkgs=(
 	cpio busybox-static qemu-system-x86	# the guest
 	trinity	# make fuzz (runs in the guest only)
 	libcap-dev	# selftests
-	gcc-multilib	# the i386 selftests (static 32-bit libc)
+	# The i386 selftests and ARCH=arm64: Debian's cross toolchains, which
+	# install side by side (gcc-multilib conflicts with every one of them).
+	gcc-i686-linux-gnu libc6-dev-i386-cross
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
 	sparse shellcheck	# make lint, C=1
 	linux-config-6.12 dpkg-dev debhelper rsync	# make deb: Debian's config, bindeb-pkg
 )
 
+# ARCH=arm64 guests: Debian's arm64 busybox-static, which cannot be
+# installed beside the amd64 one: it is unpacked into build/deps-arm64.
+arm64_debs=(busybox-static)
+top=$(cd "$(dirname "$0")/.." && pwd)
+arm64_dir=${BUILD:-$top/build}/deps-arm64
+
 missing=()
 for p in "${pkgs[@]}"; do
-	status=$(dpkg-query -W -f '${db:Status-Status}' "$p" 2>/dev/null || true)
-	[ "$status" = installed ] || missing+=("$p")
+	dpkg-query -W -f '${db:Status-Status}\n' "$p" 2>/dev/null | grep -qx installed ||
+		missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+[ ${#missing[@]} -eq 0 ] && [ -x "$arm64_dir/bin/busybox" ] && exit 0
 
 sudo=()
 if [ "$(id -u)" != 0 ]; then
@@ -28,8 +37,29 @@ if [ "$(id -u)" != 0 ]; then
 		{ echo "error: run make deps as root (missing: ${missing[*]})" >&2; exit 1; }
 	sudo=(sudo)
 fi
-echo "deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -qq
-"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "deps: installing ${missing[*]}" >&2
+	dpkg --print-foreign-architectures | grep -qx arm64 ||
+		"${sudo[@]}" dpkg --add-architecture arm64
+	"${sudo[@]}" apt-get update -qq
+	"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if [ ! -x "$arm64_dir/bin/busybox" ]; then
+	echo "deps: unpacking Debian's arm64 ${arm64_debs[*]} into $arm64_dir" >&2
+	dl=$(mktemp -d)
+	trap 'rm -rf "$dl"' EXIT
+	(cd "$dl" && apt-get download -qq "${arm64_debs[@]/%/:arm64}") 2>/dev/null ||
+		{ "${sudo[@]}" apt-get update -qq &&
+			(cd "$dl" && apt-get download -qq "${arm64_debs[@]/%/:arm64}"); }
+	rm -rf "$arm64_dir"
+	mkdir -p "$arm64_dir"
+	for deb in "$dl"/*.deb; do
+		dpkg-deb -x "$deb" "$dl/root"
+	done
+	install -D -m 755 "$dl/root/bin/busybox" "$arm64_dir/bin/busybox"
+	file_says=$(od -An -tx1 -j18 -N2 "$arm64_dir/bin/busybox" | tr -d ' ')
+	[ "$file_says" = b700 ] ||
+		{ echo "error: $arm64_dir/bin/busybox is not an arm64 program" >&2; exit 1; }
+fi
 echo "deps: done" >&2

@@ -22,7 +22,7 @@ python3 "$TOP/scripts/extract-examples.py" "$page" "$dst/src" >/dev/null ||
 	die "cannot extract the examples from $page"
 n=0
 for src in "$dst"/src/*.c; do
-	ccache gcc -O2 -Wall -Wextra -Werror -static -isystem "$out/usr/include" \
+	ccache "$GUEST_CC" -O2 -Wall -Wextra -Werror -static -isystem "$out/usr/include" \
 		-o "$dst/$(basename "$src" .c)" "$src" ||
 		die "the documentation example $(basename "$src") does not build"
 	n=$((n + 1))

@@ -20,6 +20,7 @@
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
+only_x86_64 "make fuzz"
 
 need_cmd qemu-system-x86_64 qemu-system-x86
 need_cmd trinity trinity

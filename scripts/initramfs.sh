@@ -17,7 +17,7 @@ set -euo pipefail
 fl=$1 mode=$2
 shift 2
 out=${OUT:-$(outdir "$fl")}
-[ -x /bin/busybox ] || die "busybox-static is not installed: run make deps"
+need_guest_cc
 need_cmd cpio cpio
 [ -f "$out/usr/include/linux/nsfs.h" ] || die "no uapi headers in $out: run make build"
 
@@ -25,7 +25,7 @@ root=$out/initramfs-$mode${RUN_NAME:+-$RUN_NAME}
 image=$root.cpio.gz
 rm -rf "$root"
 mkdir -p "$root"/{bin,dev,etc/nsid,proc,sys,tmp,run,root,usr/lib/nsid,usr/local/bin}
-cp /bin/busybox "$root/bin/busybox"
+cp "$GUEST_BUSYBOX" "$root/bin/busybox"
 install -m 755 "$TOP/guest/init" "$root/init"
 printf 'root:x:0:0:root:/root:/bin/sh\nnsid:x:1000:1000:nsid:/tmp:/bin/sh\n' >"$root/etc/passwd"
 printf 'root:x:0:\nnsid:x:1000:\n' >"$root/etc/group"
@@ -41,13 +41,13 @@ for src in "$TOP"/guest/*.c; do
 	mkdir -p "$out/guest-bin"
 	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ] || [ "$TOP/guest/nsid-guest.h" -nt "$bin" ] ||
 		[ "$out/usr/include/linux/nsfs.h" -nt "$bin" ]; then
-		ccache gcc -O2 -Wall -Wextra -Werror -static -isystem "$out/usr/include" \
+		ccache "$GUEST_CC" -O2 -Wall -Wextra -Werror -static -isystem "$out/usr/include" \
 			-o "$bin" "$src" || die "cannot build $src"
 	fi
 	cp "$bin" "$root/usr/lib/nsid/"
 done
 # nsctl (tools/nsctl), on PATH in every mode: plain C, libc only.
-nsctl=$("$TOP/tools/nsctl/build.sh") || die "cannot build nsctl"
+nsctl=$(CC=$GUEST_CC NSCTL_OUT=$out/nsctl "$TOP/tools/nsctl/build.sh") || die "cannot build nsctl"
 cp "$nsctl" "$root/usr/lib/nsid/"
 
 if [ "$mode" = check ]; then
@@ -63,18 +63,20 @@ if [ "$mode" = check ]; then
 		echo "$coll/$prog userns"
 	done <"$inst/kselftest-list.txt" >"$root/usr/lib/nsid/tests.list"
 	# The i386 builds of the programs guest/kselftests-m32 names, run the
-	# same two ways, as m32/COLLECTION/PROGRAM.
-	inst32=$out/kselftest-install-m32
-	[ -s "$inst32/kselftest-list.txt" ] || die "no i386 kselftests in $inst32: run scripts/selftests.sh"
-	mkdir -p "$root/usr/lib/kselftests/m32"
-	cp -a "$inst32/." "$root/usr/lib/kselftests/m32/"
-	while IFS=: read -r coll prog || [ -n "${prog:-}" ]; do
-		[ -n "$prog" ] || continue
-		[ -x "$inst32/$coll/$prog" ] || die "guest/kselftests-m32: no i386 build of $coll:$prog"
-		echo "m32/$coll/$prog root"
-		echo "m32/$coll/$prog userns"
-	done < <(grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/guest/kselftests-m32") \
-		>>"$root/usr/lib/nsid/tests.list"
+	# same two ways, as m32/COLLECTION/PROGRAM (x86_64 guests).
+	if [ "$GUEST_ARCH" = x86_64 ]; then
+		inst32=$out/kselftest-install-m32
+		[ -s "$inst32/kselftest-list.txt" ] || die "no i386 kselftests in $inst32: run scripts/selftests.sh"
+		mkdir -p "$root/usr/lib/kselftests/m32"
+		cp -a "$inst32/." "$root/usr/lib/kselftests/m32/"
+		while IFS=: read -r coll prog || [ -n "${prog:-}" ]; do
+			[ -n "$prog" ] || continue
+			[ -x "$inst32/$coll/$prog" ] || die "guest/kselftests-m32: no i386 build of $coll:$prog"
+			echo "m32/$coll/$prog root"
+			echo "m32/$coll/$prog userns"
+		done < <(grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/guest/kselftests-m32") \
+			>>"$root/usr/lib/nsid/tests.list"
+	fi
 	# nsctl's tests (TAP), run like a kselftest program: as root and as
 	# uid 1000 in a user namespace of its own.
 	install -D -m 755 "$TOP/tools/nsctl/test-nsctl.sh" \

@@ -22,6 +22,7 @@
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
+only_x86_64 "REF=mainline (Debian's amd64 mainline kernel)"
 
 suite=sid
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg

@@ -14,6 +14,7 @@
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
+only_x86_64 "make regress"
 
 need_build_deps
 start=$(date +%s)

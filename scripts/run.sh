@@ -17,14 +17,14 @@ set -euo pipefail
 need_build_deps
 fl=$(flavour)
 out=$(outdir "$fl")
-log=$BUILD/logs/run-$fl${RUN_NAME:+-$RUN_NAME}.log
+log=$BUILD/logs/run-$(logname "$fl")${RUN_NAME:+-$RUN_NAME}.log
 export CMD=${CMD:-"nsinfo && echo && echo 'nsctl list --tree:' && nsctl list --tree"}
 
 case "${REF:-}" in
 "")
 	LENIENT=1 "$TOP/scripts/tree.sh" >&2
 	"$TOP/scripts/build.sh" "$fl" >&2
-	kernel=$out/arch/x86/boot/bzImage
+	kernel=$out/$KIMAGE
 	;;
 mainline)
 	kernel=$("$TOP/scripts/mainline.sh" | tail -n 1)

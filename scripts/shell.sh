@@ -14,4 +14,4 @@ LENIENT=1 "$TOP/scripts/tree.sh"
 "$TOP/scripts/selftests.sh" "$fl"
 image=$("$TOP/scripts/initramfs.sh" "$fl" check "$@")
 # The check image holds the tests; init's shell mode ignores its test list.
-exec "$TOP/scripts/vm.sh" "$out/arch/x86/boot/bzImage" "$image" shell "$BUILD/logs/shell.log"
+exec "$TOP/scripts/vm.sh" "$out/$KIMAGE" "$image" shell "$BUILD/logs/shell-$(logname "$fl").log"

@@ -73,6 +73,10 @@ class AccelTest(unittest.TestCase):
     def run_accel(self, accel=None, bound="3", dev=None):
         env = dict(os.environ)
         env.pop("ACCEL", None)
+        # The accelerator probe is the x86_64 guest's (make check ARCH=arm64
+        # runs these tests too).
+        env.pop("ARCH", None)
+        env["GUEST_ARCH"] = "x86_64"
         env.update(
             PATH=self.bin + os.pathsep + env["PATH"],
             BUILD=os.path.join(self.dir, "build"),
@@ -207,6 +211,8 @@ class AccelTest(unittest.TestCase):
                     pass
                 env = dict(os.environ)
                 env.pop("ACCEL", None)
+                env.pop("ARCH", None)
+                env["GUEST_ARCH"] = "x86_64"
                 env.update(PATH=self.bin + os.pathsep + env["PATH"],
                            BUILD=os.path.join(self.dir, "build"), KVM_DEV=self.kvm,
                            ACCEL_PROBE_TIMEOUT="3", FAKE_CALLS=self.calls,

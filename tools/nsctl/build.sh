@@ -2,7 +2,8 @@
 # Build nsctl (make nsctl): build/nsctl/nsctl, static, from tools/nsctl/nsctl.c
 # and nothing but libc. "build.sh test" also builds what make nsctl-test
 # needs: build/nsctl/nsctl-fakelistns (nsctl linked with fake-listns.c) and
-# build/nsctl/nsid-asuser (guest/nsid-asuser.c).
+# build/nsctl/nsid-asuser (guest/nsid-asuser.c). CC (environment): the
+# compiler, gcc by default; NSCTL_OUT: where to build, build/nsctl by default.
 #   build.sh [test]
 # Prints the path of nsctl.
 set -euo pipefail
@@ -12,7 +13,7 @@ set -euo pipefail
 if [ $# -gt 1 ] || [ "${1:-test}" != test ]; then
 	die "usage: build.sh [test]"
 fi
-out=$BUILD/nsctl
+out=${NSCTL_OUT:-$BUILD/nsctl}
 src=$TOP/tools/nsctl
 cc=${CC:-gcc}
 need_cmd "$cc" gcc
