@@ -9,6 +9,9 @@
 #   make bench     patched vs unpatched base kernel: benchmark ratios; INSN=1
 #                  counts guest instructions (QEMU -icount) instead of time
 #                  (BENCH_BOOTS=3 BENCH_REPS=3 SKIP_BUILD=1)
+#   make profile   where a benchmark's instructions go, function by function,
+#                  base vs patched (PROFILE_CMD="create uts" PROFILE_N1=2000
+#                  PROFILE_N2=12000 PROFILE_TOP=40 SKIP_BUILD=1)
 #   make fuzz      trinity and nsfuzz in the debug kernel, bounded
 #                  (FUZZ_SEED=1 FUZZ_CALLS=500000 FUZZ_TRINITY_OPS=2000
 #                  SKIP_BUILD=1 FUZZ_KERNEL=bzImage)
@@ -23,10 +26,10 @@
 
 SHELL := /bin/bash
 export DEBUG ADD CMD FORCE TIMEOUT BENCH_BOOTS BENCH_REPS BENCH_CMD BENCH_APPEND BENCH_PATCHED_OUT \
-	INSN SKIP_BUILD DEB_CONFIG ARCH \
+	INSN SKIP_BUILD DEB_CONFIG ARCH PROFILE_CMD PROFILE_N1 PROFILE_N2 PROFILE_TOP \
 	BISECT_FROM FUZZ_SEED FUZZ_CALLS FUZZ_TRINITY_OPS FUZZ_KERNEL ACCEL REF RUN_NAME
 
-.PHONY: all deps tree export build check regress run shell bench fuzz lint bisect test-harness clean \
+.PHONY: all deps tree export build check regress run shell bench profile fuzz lint bisect test-harness clean \
 	nsctl nsctl-test deb
 
 all: check
@@ -58,6 +61,9 @@ shell:
 
 bench:
 	@scripts/bench.sh
+
+profile:
+	@scripts/profile.sh
 
 fuzz:
 	@scripts/fuzz.sh
