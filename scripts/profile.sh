@@ -11,6 +11,7 @@
 #   PROFILE_CMD  the nsbench command without -c (default "create uts")
 #   PROFILE_N1, PROFILE_N2  the two counts (default 2000 and 12000)
 #   PROFILE_TOP  how many functions the table lists (default 40)
+#   PROFILE_SETTLE  seconds the guest idles after the benchmark (default 2)
 #   SKIP_BUILD=1 use the kernels already built (build/out-base-guest,
 #                build/out-guest); BENCH_PATCHED_OUT=DIR as for make bench
 set -euo pipefail
@@ -58,7 +59,11 @@ for fl in base-guest guest; do
 	for n in "$n1" "$n2"; do
 		prof=$dir/$fl-$n.txt log=$BUILD/logs/profile-$fl-$n.log
 		rm -f "$prof"
-		image=$(OUT=$o RUN_NAME=profile CMD="nsbench -c $n $cmd" "$TOP/scripts/initramfs.sh" "$fl" run)
+		# The sleep lets deferred teardown (RCU callbacks, work items: ipc,
+		# user and net namespaces are freed from those) finish inside the
+		# profile; an idle guest under -icount sleep=off costs nearly nothing.
+		image=$(OUT=$o RUN_NAME=profile CMD="nsbench -c $n $cmd && sleep ${PROFILE_SETTLE:-2}" \
+			"$TOP/scripts/initramfs.sh" "$fl" run)
 		ACCEL=tcg VM_CPUS=${VM_CPUS:-2} \
 			VM_QEMU_EXTRA="-icount shift=0,sleep=off -plugin $plugin,out=$prof" \
 			"$TOP/scripts/vm.sh" "$o/arch/x86/boot/bzImage" "$image" run "$log"
