@@ -38,20 +38,29 @@ if [ "$(id -u)" != 0 ]; then
 	sudo=(sudo)
 fi
 export DEBIAN_FRONTEND=noninteractive
+# apt's lists must have Debian's arm64 packages for the busybox download.
+updated=0
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	"${sudo[@]}" dpkg --add-architecture arm64
+	"${sudo[@]}" apt-get update -qq
+	updated=1
+fi
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "deps: installing ${missing[*]}" >&2
-	dpkg --print-foreign-architectures | grep -qx arm64 ||
-		"${sudo[@]}" dpkg --add-architecture arm64
-	"${sudo[@]}" apt-get update -qq
+	[ "$updated" = 1 ] || "${sudo[@]}" apt-get update -qq
+	updated=1
 	"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 if [ ! -x "$arm64_dir/bin/busybox" ]; then
 	echo "deps: unpacking Debian's arm64 ${arm64_debs[*]} into $arm64_dir" >&2
 	dl=$(mktemp -d)
 	trap 'rm -rf "$dl"' EXIT
-	(cd "$dl" && apt-get download -qq "${arm64_debs[@]/%/:arm64}") 2>/dev/null ||
-		{ "${sudo[@]}" apt-get update -qq &&
-			(cd "$dl" && apt-get download -qq "${arm64_debs[@]/%/:arm64}"); }
+	download() { (cd "$dl" && apt-get download -qq "${arm64_debs[@]/%/:arm64}"); }
+	if ! download 2>/dev/null; then
+		[ "$updated" = 0 ] || { echo "error: cannot download ${arm64_debs[*]}:arm64" >&2; exit 1; }
+		"${sudo[@]}" apt-get update -qq
+		download
+	fi
 	rm -rf "$arm64_dir"
 	mkdir -p "$arm64_dir"
 	for deb in "$dl"/*.deb; do
