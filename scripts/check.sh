@@ -16,6 +16,7 @@ set -euo pipefail
 need_build_deps
 [ -z "${REF:-}" ] || only_x86_64 "REF=mainline"
 fl=$(flavour)
+[ "$fl" = guest ] || only_x86_64 "DEBUG=1"
 out=$(outdir "$fl")
 log=$BUILD/logs/check-$(logname "$fl").log
 
