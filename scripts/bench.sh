@@ -38,14 +38,7 @@ start=$(date +%s)
 declare -A out
 out[base-guest]=$(outdir base-guest)
 out[guest]=${BENCH_PATCHED_OUT:-$(outdir guest)}
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-	"$TOP/scripts/base.sh" >/dev/null
-	"$TOP/scripts/build.sh" base-guest "$BASE_DIR" >&2
-	if [ -z "${BENCH_PATCHED_OUT:-}" ]; then
-		LENIENT=1 "$TOP/scripts/tree.sh" >&2
-		"$TOP/scripts/build.sh" guest >&2
-	fi
-fi
+build_base_and_patched
 declare -A image
 for fl in base-guest guest; do
 	[ -f "${out[$fl]}/arch/x86/boot/bzImage" ] ||

@@ -122,6 +122,20 @@ logname() {
 	echo "${d##*/out-}"
 }
 
+# build_base_and_patched: for make bench and make profile, build the
+# unpatched base (build/out-base-guest) and, unless BENCH_PATCHED_OUT names
+# a build of one's own, the patched kernel (build/out-guest); nothing with
+# SKIP_BUILD=1.
+build_base_and_patched() {
+	[ "${SKIP_BUILD:-0}" != 1 ] || return 0
+	"$TOP/scripts/base.sh" >/dev/null
+	"$TOP/scripts/build.sh" base-guest "$BASE_DIR" >&2
+	if [ -z "${BENCH_PATCHED_OUT:-}" ]; then
+		LENIENT=1 "$TOP/scripts/tree.sh" >&2
+		"$TOP/scripts/build.sh" guest >&2
+	fi
+}
+
 series_patches() {
 	[ -f "$PATCHES/series" ] || return 0
 	grep -v -e '^#' -e '^[[:space:]]*$' "$PATCHES/series" || true

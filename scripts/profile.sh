@@ -30,14 +30,7 @@ fi
 declare -A out
 out[base-guest]=$(outdir base-guest)
 out[guest]=${BENCH_PATCHED_OUT:-$(outdir guest)}
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-	"$TOP/scripts/base.sh" >/dev/null
-	"$TOP/scripts/build.sh" base-guest "$BASE_DIR" >&2
-	if [ -z "${BENCH_PATCHED_OUT:-}" ]; then
-		LENIENT=1 "$TOP/scripts/tree.sh" >&2
-		"$TOP/scripts/build.sh" guest >&2
-	fi
-fi
+build_base_and_patched
 
 plugin_dir=$BUILD/insnprof
 plugin=$plugin_dir/insnprof.so
