@@ -20,6 +20,11 @@
  *                                    listns() owner query and unprivileged
  *                                    listing with N1 and N2 unrelated
  *                                    namespaces (10 and 10000)
+ *   nsbench [-c COUNT] open proc|handle
+ *                                    COUNT opens and closes of the network
+ *                                    namespace, by /proc/self/ns/net or by
+ *                                    its handle (for make profile; where
+ *                                    there are no handles, the base: /proc)
  *   nsbench all                      every create benchmark, lookup, listns,
  *                                    listns-scale
  *
@@ -89,6 +94,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -531,6 +537,56 @@ static void bench_handle_vs_proc(void)
 	report("handle-vs-proc", "ratio", byhandle / proc, " open-handle-net/open-proc-net");
 }
 #endif
+
+/*
+ * open: one loop of opens, by handle or by /proc, for make profile, which
+ * compares the kernels' instructions per open. A kernel that has no
+ * namespace handles (the base: its headers have none) opens by /proc, so
+ * that the profile of "open handle" against the base compares the two ways.
+ */
+static int bench_open(const char *how)
+{
+	long ops = opt_count ? opt_count : lookup_ops;
+	bool by_handle = !strcmp(how, "handle");
+	double t0;
+	int fd;
+
+	if (!by_handle && strcmp(how, "proc"))
+		return 2;
+	fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die("open /proc/self/ns/net");
+#ifdef NSFS_FILE_HANDLE_SIZE_VER0
+	int mnt_id;
+
+	handle->handle_bytes = MAX_HANDLE_SZ;
+	if (by_handle && name_to_handle_at(fd, "", handle, &mnt_id, AT_EMPTY_PATH)) {
+		fprintf(stderr, "nsbench: no namespace handles (%s): opening by /proc\n",
+			strerror(errno));
+		by_handle = false;
+	}
+#else
+	if (by_handle)
+		fprintf(stderr, "nsbench: built without namespace handles: opening by /proc\n");
+	by_handle = false;
+#endif
+	close(fd);
+	t0 = now();
+	for (long i = 0; i < ops; i++) {
+#ifdef NSFS_FILE_HANDLE_SIZE_VER0
+		fd = by_handle ? open_by_handle_at(NSID_FD_NSFS_ROOT, handle, O_RDONLY | O_CLOEXEC) :
+				 open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+#else
+		fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+#endif
+		if (fd < 0)
+			die("open");
+		close(fd);
+	}
+	report(by_handle ? "open-handle-net" : "open-proc-net", "ns/op", (now() - t0) * 1e9 / ops,
+	       " count=%ld", ops);
+	return 0;
+}
 
 static long lookup_n[2] = { 10, 10000 };
 
@@ -1152,6 +1208,7 @@ static void usage(void)
 		"       nsbench [-c COUNT] lookup [N1 N2]\n"
 		"       nsbench [-c COUNT] listns [N]\n"
 		"       nsbench [-c COUNT] listns-scale [N1 N2]\n"
+		"       nsbench [-c COUNT] open proc|handle\n"
 		"       nsbench [-c COUNT] all\n");
 	exit(2);
 }
@@ -1209,6 +1266,11 @@ int main(int argc, char **argv)
 			usage();
 		}
 		return in_child(listns_child, NULL);
+	}
+	if (!strcmp(argv[0], "open")) {
+		if (argc != 2 || bench_open(argv[1]))
+			usage();
+		return 0;
 	}
 	if (!strcmp(argv[0], "listns-scale")) {
 		parse_pair(argc, argv, scale_n);
